@@ -1,0 +1,49 @@
+use super::Invalid;
+
+pub const MAX_CHARS: usize = 100;
+
+/// What the user wants to be called: 1 to 100 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(Invalid::new("name", "name_required", "Enter a name."));
+        }
+        if name.chars().count() > MAX_CHARS {
+            return Err(Invalid::new(
+                "name",
+                "name_too_long",
+                format!("Use at most {MAX_CHARS} characters."),
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(Invalid::new(
+                "name",
+                "invalid_name",
+                "Names cannot contain control characters.",
+            ));
+        }
+        Ok(Self(name.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(DisplayName::parse("  Zoë ").unwrap().as_str(), "Zoë");
+        assert!(DisplayName::parse("   ").is_err());
+        assert!(DisplayName::parse(&"x".repeat(101)).is_err());
+        assert!(DisplayName::parse(&"x".repeat(100)).is_ok());
+        assert!(DisplayName::parse("a\u{0}b").is_err());
+    }
+}

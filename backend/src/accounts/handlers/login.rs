@@ -1,0 +1,71 @@
+use axum::Extension;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::user_agent;
+use crate::accounts::domain::EmailAddress;
+use crate::accounts::limits::{self, LOGIN_PER_ACCOUNT, LOGIN_PER_IP};
+use crate::accounts::session_tokens;
+use crate::accounts::store::users;
+use crate::accounts::views::TokenPair;
+use crate::http::ApiError;
+use crate::http::error::Problem;
+use crate::http::extract::Json;
+use crate::http::middleware::ClientIp;
+use crate::platform::time::now_ms;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+pub const INVALID_CREDENTIALS: ApiError = ApiError::Unauthorized {
+    code: "invalid_credentials",
+    detail: "The email or password is wrong.",
+};
+
+/// Sign in with email and password; starts a session.
+///
+/// A wrong password and an unknown email give the same answer in about the same time.
+/// Attempts are limited per account and per client address.
+#[utoipa::path(post, path = "/auth/login", tag = "accounts", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenPair),
+        (status = 401, description = "Wrong email or password", body = Problem),
+        (status = 422, description = "Malformed email", body = Problem),
+        (status = 429, description = "Too many failed attempts", body = Problem),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    headers: HeaderMap,
+    Json(body): Json<LoginRequest>,
+) -> Result<axum::Json<TokenPair>, ApiError> {
+    let email = EmailAddress::parse(&body.email)?;
+    let ip = ip.to_string();
+    // The attempt takes its slot before it is evaluated, so concurrent guesses cannot
+    // slip past the limit; a successful sign-in hands its slot back.
+    let slots = [(&LOGIN_PER_ACCOUNT, email.as_str()), (&LOGIN_PER_IP, ip.as_str())];
+    limits::hit_all(state.limiter.as_ref(), &slots).await?;
+
+    let user = users::find_by_email(state.db.pool(), email.as_str()).await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let matches = state.passwords.verify(body.password, stored).await?;
+    let (true, Some(user)) = (matches, user) else {
+        return Err(INVALID_CREDENTIALS);
+    };
+    for (rule, key) in slots {
+        state.limiter.forgive(rule, key).await;
+    }
+
+    let now = now_ms();
+    let mut tx = state.db.pool().begin().await?;
+    let pair = session_tokens::start(&mut tx, &state, &user, user_agent(&headers), ip, now).await?;
+    tx.commit().await?;
+    Ok(axum::Json(pair))
+}

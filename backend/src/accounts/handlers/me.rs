@@ -1,0 +1,95 @@
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::confirm_password;
+use crate::accounts::domain::{DisplayName, TimeZoneName};
+use crate::accounts::store::users;
+use crate::accounts::views::UserView;
+use crate::http::ApiError;
+use crate::http::error::Problem;
+use crate::http::extract::{AuthUser, Json};
+use crate::platform::time::now_ms;
+use crate::state::AppState;
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/me", tag = "accounts", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = UserView),
+        (status = 401, description = "Not signed in", body = Problem),
+    ))]
+pub async fn show_me(
+    State(state): State<AppState>,
+    auth: AuthUser,
+) -> Result<axum::Json<UserView>, ApiError> {
+    let user = users::find(state.db.pool(), &auth.user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(axum::Json(UserView::from(&user)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    pub name: Option<String>,
+    /// IANA time zone, e.g. `Europe/London`.
+    pub time_zone: Option<String>,
+}
+
+/// Change the name or time zone.
+#[utoipa::path(patch, path = "/me", tag = "accounts", security(("bearer" = [])), request_body = UpdateMeRequest,
+    responses(
+        (status = 200, description = "The updated user", body = UserView),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 422, description = "A field is invalid", body = Problem),
+    ))]
+pub async fn update_me(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Json(body): Json<UpdateMeRequest>,
+) -> Result<axum::Json<UserView>, ApiError> {
+    let name = body.name.as_deref().map(DisplayName::parse).transpose()?;
+    let time_zone = body.time_zone.as_deref().map(TimeZoneName::parse).transpose()?;
+    users::update_profile(
+        state.db.pool(),
+        &auth.user_id,
+        name.as_ref().map(DisplayName::as_str),
+        time_zone.as_ref().map(TimeZoneName::as_str),
+        now_ms(),
+    )
+    .await?;
+    let user = users::find(state.db.pool(), &auth.user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(axum::Json(UserView::from(&user)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteMeRequest {
+    pub password: String,
+}
+
+/// Delete the account and everything it owns. Asks for the password again.
+#[utoipa::path(delete, path = "/me", tag = "accounts", security(("bearer" = [])), request_body = DeleteMeRequest,
+    responses(
+        (status = 204, description = "The account and all it owned are gone"),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Wrong password", body = Problem),
+    ))]
+pub async fn delete_me(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Json(body): Json<DeleteMeRequest>,
+) -> Result<StatusCode, ApiError> {
+    let user = users::find(state.db.pool(), &auth.user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    confirm_password(&state, &user, body.password).await?;
+    // Capabilities that keep data outside the database (the vault's objects) hook in
+    // here; rows go with the user through ON DELETE CASCADE.
+    users::delete(state.db.pool(), &user.id).await?;
+    tracing::info!(user_id = %user.id, "account deleted");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,57 @@
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::confirm_password;
+use crate::accounts::domain::Password;
+use crate::accounts::emails::{AccountEmail, Template};
+use crate::accounts::store::{sessions, users};
+use crate::http::ApiError;
+use crate::http::error::Problem;
+use crate::http::extract::{AuthUser, Json};
+use crate::platform::jobs;
+use crate::platform::time::now_ms;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    /// 12 to 128 characters, not a common password.
+    pub new_password: String,
+}
+
+/// Change the password; every other session ends, this one stays.
+#[utoipa::path(put, path = "/me/password", tag = "accounts", security(("bearer" = [])), request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Password changed; other sessions ended"),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Wrong current password", body = Problem),
+        (status = 422, description = "The new password breaks a rule", body = Problem),
+    ))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Json(body): Json<ChangePasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    let new_password = Password::parse(body.new_password, "new_password")?;
+    let user = users::find(state.db.pool(), &auth.user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    confirm_password(&state, &user, body.current_password).await?;
+    let hash = state.passwords.hash(new_password.into_inner()).await?;
+    let now = now_ms();
+    let mut tx = state.db.pool().begin().await?;
+    users::set_password(&mut *tx, &user.id, &hash, now).await?;
+    sessions::revoke_all(&mut *tx, &user.id, Some(&auth.session_id), now).await?;
+    let email = AccountEmail {
+        to: user.email,
+        name: user.name,
+        template: Template::PasswordChanged,
+    };
+    jobs::enqueue(&mut tx, &email).await?;
+    tx.commit().await?;
+    state.jobs.wake();
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,108 @@
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::accounts::domain::{EmailAddress, Password};
+use crate::accounts::emails::{AccountEmail, PasswordResetRequested, Template};
+use crate::accounts::limits::{self, EMAILS_PER_ADDRESS, EMAILS_PER_IP};
+use crate::accounts::store::email_tokens::{self, Purpose};
+use crate::accounts::store::{sessions, users};
+use crate::http::ApiError;
+use crate::http::error::Problem;
+use crate::http::extract::Json;
+use crate::http::middleware::ClientIp;
+use crate::platform::jobs;
+use crate::platform::time::now_ms;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForgotPasswordRequest {
+    pub email: String,
+}
+
+/// Ask for a password reset email.
+///
+/// Always 202: when the account exists, an email with a single-use link (valid one
+/// hour) is sent. Whether it exists is decided by a background job, never here.
+#[utoipa::path(post, path = "/auth/password/forgot", tag = "accounts", request_body = ForgotPasswordRequest,
+    responses(
+        (status = 202, description = "If the account exists, an email is on its way"),
+        (status = 422, description = "Malformed email", body = Problem),
+        (status = 429, description = "Too many emails asked for", body = Problem),
+    ))]
+pub async fn forgot_password(
+    State(state): State<AppState>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    Json(body): Json<ForgotPasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    let email = EmailAddress::parse(&body.email)?;
+    limits::hit_all(
+        state.limiter.as_ref(),
+        &[
+            (&EMAILS_PER_ADDRESS, email.as_str()),
+            (&EMAILS_PER_IP, &ip.to_string()),
+        ],
+    )
+    .await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let job = PasswordResetRequested {
+        email: email.as_str().to_string(),
+    };
+    jobs::enqueue(&mut conn, &job).await?;
+    state.jobs.wake();
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPasswordRequest {
+    /// The token from the reset email's link.
+    pub token: String,
+    /// 12 to 128 characters, not a common password.
+    pub password: String,
+}
+
+/// Choose a new password with the token from the reset email.
+///
+/// Every session of the account ends, and a notification email is sent.
+#[utoipa::path(post, path = "/auth/password/reset", tag = "accounts", request_body = ResetPasswordRequest,
+    responses(
+        (status = 204, description = "Password changed; every session ended"),
+        (status = 422, description = "Invalid token or password", body = Problem),
+    ))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Json(body): Json<ResetPasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    let password = Password::parse(body.password, "password")?;
+    let hash = state.passwords.hash(password.into_inner()).await?;
+    let now = now_ms();
+    let mut tx = state.db.pool().begin().await?;
+    let user_id = email_tokens::consume(&mut *tx, body.token.trim(), Purpose::ResetPassword, now)
+        .await?
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "token",
+                "invalid_token",
+                "This link is invalid, used or expired; ask for a new one.",
+            )
+        })?;
+    let user = users::find(&mut *tx, &user_id).await?.ok_or(ApiError::NotFound)?;
+    users::set_password(&mut *tx, &user.id, &hash, now).await?;
+    // The link arrived by email: the address is proven.
+    users::mark_verified(&mut *tx, &user.id, now).await?;
+    email_tokens::spend_all(&mut *tx, &user.id, Purpose::ResetPassword, now).await?;
+    sessions::revoke_all(&mut *tx, &user.id, None, now).await?;
+    let email = AccountEmail {
+        to: user.email,
+        name: user.name,
+        template: Template::PasswordChanged,
+    };
+    jobs::enqueue(&mut tx, &email).await?;
+    tx.commit().await?;
+    state.jobs.wake();
+    Ok(StatusCode::NO_CONTENT)
+}

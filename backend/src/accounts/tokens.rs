@@ -1,0 +1,187 @@
+//! Access tokens (JWT, HS256 only, 15 minutes) and refresh tokens (opaque, 256 bits).
+//!
+//! Keys derive from `SECRET_KEY_BASE` by HMAC with a purpose label, so one secret never
+//! signs two kinds of thing. Each key has an id (`kid`); tokens signed with an older
+//! `SECRET_KEY_BASE_PREVIOUS` keep verifying until they expire, which lets the secret
+//! rotate without signing everybody out.
+//!
+//! A refresh token is HMAC(refresh key, session id : generation). The database keeps
+//! only its SHA-256; deriving it lets the server hand the *current* token again to a
+//! concurrent refresh within the grace window without ever storing a usable token.
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::config::Secret;
+use crate::http::ApiError;
+use crate::platform::crypto::{base64url, hmac_sha256};
+
+/// How long an access token lives, in seconds.
+pub const ACCESS_TOKEN_SECONDS: i64 = 15 * 60;
+
+struct Key {
+    kid: String,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    refresh: [u8; 32],
+}
+
+/// The signing keys of this process: the first signs, all verify.
+pub struct TokenKeys {
+    keys: Vec<Key>,
+    issuer: String,
+}
+
+/// What an access token says.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub aud: String,
+    /// The user id.
+    pub sub: String,
+    /// The session id.
+    pub sid: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+const INVALID: ApiError = ApiError::Unauthorized {
+    code: "invalid_token",
+    detail: "The access token is invalid or has expired; refresh it or sign in again.",
+};
+
+impl TokenKeys {
+    pub fn new(secrets: &[Secret], issuer: &str) -> Self {
+        let keys = secrets
+            .iter()
+            .map(|secret| {
+                let base = secret.expose().as_bytes();
+                let access = hmac_sha256(base, b"softly access token v1");
+                Key {
+                    kid: hex::encode(&hmac_sha256(base, b"softly key id v1")[..8]),
+                    encoding: EncodingKey::from_secret(&access),
+                    decoding: DecodingKey::from_secret(&access),
+                    refresh: hmac_sha256(base, b"softly refresh token v1"),
+                }
+            })
+            .collect();
+        Self {
+            keys,
+            issuer: issuer.to_string(),
+        }
+    }
+
+    fn current(&self) -> &Key {
+        &self.keys[0]
+    }
+
+    /// A signed access token for one session.
+    pub fn issue_access(&self, user_id: &str, session_id: &str, now_secs: i64) -> anyhow::Result<String> {
+        let key = self.current();
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(key.kid.clone());
+        let claims = AccessClaims {
+            iss: self.issuer.clone(),
+            aud: self.issuer.clone(),
+            sub: user_id.to_string(),
+            sid: session_id.to_string(),
+            iat: now_secs,
+            exp: now_secs + ACCESS_TOKEN_SECONDS,
+        };
+        jsonwebtoken::encode(&header, &claims, &key.encoding)
+            .map_err(|e| anyhow::anyhow!("signing failed: {e}"))
+    }
+
+    /// The claims of a genuine, unexpired token. The algorithm is fixed: whatever the
+    /// token's header claims, only HS256 under one of our keys is accepted.
+    pub fn verify_access(&self, token: &str) -> Result<AccessClaims, ApiError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| INVALID)?;
+        let kid = header.kid.ok_or(INVALID)?;
+        let key = self.keys.iter().find(|k| k.kid == kid).ok_or(INVALID)?;
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.issuer]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        validation.leeway = 5;
+        jsonwebtoken::decode::<AccessClaims>(token, &key.decoding, &validation)
+            .map(|data| data.claims)
+            .map_err(|_| INVALID)
+    }
+
+    /// The refresh token of `session_id` at `generation`.
+    pub fn refresh_token(&self, session_id: &str, generation: i64) -> String {
+        let message = format!("{session_id}:{generation}");
+        base64url(&hmac_sha256(&self.current().refresh, message.as_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(secrets: &[&str]) -> TokenKeys {
+        let secrets: Vec<Secret> = secrets.iter().map(|s| Secret::new(*s)).collect();
+        TokenKeys::new(&secrets, "https://api.example")
+    }
+
+    const A: &str = "a-secret-key-base-that-is-long-enough-0001";
+    const B: &str = "b-secret-key-base-that-is-long-enough-0002";
+
+    fn now() -> i64 {
+        jiff::Timestamp::now().as_second()
+    }
+
+    #[test]
+    fn a_token_verifies_and_carries_its_session() {
+        let keys = keys(&[A]);
+        let token = keys.issue_access("user-1", "session-1", now()).unwrap();
+        let claims = keys.verify_access(&token).unwrap();
+        assert_eq!(
+            (claims.sub.as_str(), claims.sid.as_str()),
+            ("user-1", "session-1")
+        );
+        assert_eq!(claims.exp - claims.iat, 900);
+    }
+
+    #[test]
+    fn an_expired_token_is_refused() {
+        let keys = keys(&[A]);
+        let token = keys.issue_access("u", "s", now() - 3600).unwrap();
+        assert!(keys.verify_access(&token).is_err());
+    }
+
+    #[test]
+    fn a_token_signed_with_the_previous_key_verifies_after_rotation() {
+        let old = keys(&[A]).issue_access("u", "s", now()).unwrap();
+        assert!(keys(&[B, A]).verify_access(&old).is_ok());
+        assert!(keys(&[B]).verify_access(&old).is_err());
+    }
+
+    #[test]
+    fn an_unsigned_none_token_is_refused() {
+        let keys = keys(&[A]);
+        let signed = keys.issue_access("u", "s", now()).unwrap();
+        let kid = jsonwebtoken::decode_header(&signed).unwrap().kid.unwrap();
+        let header = base64url(format!(r#"{{"alg":"none","typ":"JWT","kid":"{kid}"}}"#).as_bytes());
+        let payload = signed.split('.').nth(1).unwrap();
+        assert!(keys.verify_access(&format!("{header}.{payload}.")).is_err());
+    }
+
+    #[test]
+    fn a_tampered_token_is_refused() {
+        let keys = keys(&[A]);
+        let token = keys.issue_access("u", "s", now()).unwrap();
+        let mut parts: Vec<String> = token.split('.').map(String::from).collect();
+        parts[1] = base64url(br#"{"sub":"admin"}"#);
+        assert!(keys.verify_access(&parts.join(".")).is_err());
+    }
+
+    #[test]
+    fn refresh_tokens_differ_by_session_generation_and_key() {
+        let a = keys(&[A]);
+        assert_ne!(a.refresh_token("s", 1), a.refresh_token("s", 2));
+        assert_ne!(a.refresh_token("s", 1), a.refresh_token("t", 1));
+        assert_ne!(a.refresh_token("s", 1), keys(&[B]).refresh_token("s", 1));
+        assert_eq!(a.refresh_token("s", 1).len(), 43);
+    }
+}

@@ -1,0 +1,219 @@
+//! Typed configuration from twelve-factor environment variables, validated once at start.
+//!
+//! Production names match the SSM parameters under `/softly/production/` that ECS
+//! injects as environment variables (`database_url` → `DATABASE_URL`,
+//! `secret_key_base` → `SECRET_KEY_BASE`, …).
+
+mod database_url;
+mod error;
+mod secret;
+mod secret_key_base;
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use ipnet::IpNet;
+use lettre::message::Mailbox;
+
+pub use database_url::{Backend, DatabaseUrl};
+pub use error::ConfigError;
+pub use secret::Secret;
+
+/// Where the binary runs; production demands explicit secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+/// The resolved configuration of one process.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub environment: Environment,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub data_dir: PathBuf,
+    pub database_url: DatabaseUrl,
+    /// The current signing secret first, then older ones still accepted while rotating.
+    pub secret_key_bases: Vec<Secret>,
+    /// Origin of the web app: links in emails and the only CORS origin.
+    pub app_url: String,
+    /// Issuer and audience of access tokens.
+    pub api_url: String,
+    pub mail_from: Mailbox,
+    pub log_format: LogFormat,
+    pub trusted_proxies: Vec<IpNet>,
+    /// Concurrent in-process job workers of `softly serve`; 0 leaves jobs to `softly worker`.
+    pub job_workers: usize,
+    pub job_poll_interval: Duration,
+    pub request_timeout: Duration,
+    pub shutdown_timeout: Duration,
+    pub database_max_connections: u32,
+}
+
+/// Reads one variable; tests pass a map instead of the process environment.
+pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(&|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads configuration through `lookup`, validating every value.
+    pub fn from_lookup(lookup: Lookup<'_>) -> Result<Self, ConfigError> {
+        let environment = match lookup("SOFTLY_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "SOFTLY_ENV",
+                    format!("expected development or production, got {other:?}"),
+                ));
+            }
+        };
+        let data_dir = PathBuf::from(lookup("SOFTLY_DATA_DIR").unwrap_or_else(|| "storage".into()));
+        let database_url = DatabaseUrl::parse(lookup("DATABASE_URL").as_deref(), &data_dir)?;
+        let secret_key_bases = secret_key_base::resolve(lookup, environment, &data_dir)?;
+        let app_url = parse_origin("APP_URL", lookup("APP_URL"), "http://localhost:5173")?;
+        let api_url = parse_origin("API_URL", lookup("API_URL"), "http://localhost:3000")?;
+        let mail_from = lookup("MAIL_FROM")
+            .unwrap_or_else(|| "Softly <hello@mysoftly.app>".into())
+            .parse::<Mailbox>()
+            .map_err(|e| ConfigError::new("MAIL_FROM", format!("not a mailbox: {e}")))?;
+        let log_format = match lookup("LOG_FORMAT").as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            None if environment == Environment::Production => LogFormat::Json,
+            None => LogFormat::Pretty,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "LOG_FORMAT",
+                    format!("expected json or pretty, got {other:?}"),
+                ));
+            }
+        };
+        let trusted_proxies = lookup("TRUSTED_PROXIES")
+            .map(|list| parse_cidrs(&list))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(Self {
+            environment,
+            bind: parse_var("BIND", lookup("BIND"), IpAddr::from([127, 0, 0, 1]))?,
+            port: parse_var("PORT", lookup("PORT"), 3000)?,
+            data_dir,
+            database_url,
+            secret_key_bases,
+            app_url,
+            api_url,
+            mail_from,
+            log_format,
+            trusted_proxies,
+            job_workers: parse_var("JOB_WORKERS", lookup("JOB_WORKERS"), 2)?,
+            job_poll_interval: Duration::from_millis(parse_var(
+                "JOB_POLL_INTERVAL_MS",
+                lookup("JOB_POLL_INTERVAL_MS"),
+                1000,
+            )?),
+            request_timeout: Duration::from_secs(parse_var(
+                "REQUEST_TIMEOUT_SECS",
+                lookup("REQUEST_TIMEOUT_SECS"),
+                30,
+            )?),
+            shutdown_timeout: Duration::from_secs(parse_var(
+                "SHUTDOWN_TIMEOUT_SECS",
+                lookup("SHUTDOWN_TIMEOUT_SECS"),
+                25,
+            )?),
+            database_max_connections: parse_var(
+                "DATABASE_MAX_CONNECTIONS",
+                lookup("DATABASE_MAX_CONNECTIONS"),
+                10,
+            )?,
+        })
+    }
+
+    /// The resolved configuration as `NAME=value` lines, secrets redacted.
+    pub fn redacted_lines(&self) -> Vec<String> {
+        let backend = match self.database_url.backend() {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        };
+        let proxies: Vec<String> = self.trusted_proxies.iter().map(ToString::to_string).collect();
+        vec![
+            format!("SOFTLY_ENV={:?}", self.environment).to_lowercase(),
+            format!("BIND={}", self.bind),
+            format!("PORT={}", self.port),
+            format!("SOFTLY_DATA_DIR={}", self.data_dir.display()),
+            format!("DATABASE_URL=[redacted] ({backend})"),
+            format!(
+                "SECRET_KEY_BASE=[redacted] ({} key(s))",
+                self.secret_key_bases.len()
+            ),
+            format!("APP_URL={}", self.app_url),
+            format!("API_URL={}", self.api_url),
+            format!("MAIL_FROM={}", self.mail_from),
+            format!("LOG_FORMAT={:?}", self.log_format).to_lowercase(),
+            format!("TRUSTED_PROXIES={}", proxies.join(",")),
+            format!("JOB_WORKERS={}", self.job_workers),
+            format!("JOB_POLL_INTERVAL_MS={}", self.job_poll_interval.as_millis()),
+            format!("REQUEST_TIMEOUT_SECS={}", self.request_timeout.as_secs()),
+            format!("SHUTDOWN_TIMEOUT_SECS={}", self.shutdown_timeout.as_secs()),
+            format!("DATABASE_MAX_CONNECTIONS={}", self.database_max_connections),
+        ]
+    }
+}
+
+fn parse_var<T: FromStr>(var: &'static str, raw: Option<String>, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match raw {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|e| ConfigError::new(var, format!("{raw:?} is not valid: {e}"))),
+    }
+}
+
+/// An `http(s)://host[:port]` origin without a path or a trailing slash.
+fn parse_origin(var: &'static str, raw: Option<String>, default: &str) -> Result<String, ConfigError> {
+    let raw = raw.unwrap_or_else(|| default.to_string());
+    let origin = raw.trim().trim_end_matches('/');
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or_else(|| ConfigError::new(var, "must start with http:// or https://"))?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
+        return Err(ConfigError::new(
+            var,
+            "must be an origin such as https://app.mysoftly.app",
+        ));
+    }
+    Ok(origin.to_string())
+}
+
+fn parse_cidrs(list: &str) -> Result<Vec<IpNet>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|item| {
+            item.parse::<IpNet>()
+                .or_else(|_| item.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| ConfigError::new("TRUSTED_PROXIES", format!("{item:?} is not a CIDR")))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

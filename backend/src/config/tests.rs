@@ -1,0 +1,86 @@
+use std::collections::HashMap;
+
+use super::*;
+
+fn config_from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let dir = std::env::temp_dir().join(format!("softly-config-{}", uuid::Uuid::now_v7()));
+    let mut map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    map.entry("SOFTLY_DATA_DIR".into())
+        .or_insert(dir.display().to_string());
+    Config::from_lookup(&|name| map.get(name).cloned())
+}
+
+#[test]
+fn an_empty_environment_selects_the_embedded_default() {
+    let config = config_from(&[]).unwrap();
+    assert_eq!(config.database_url.backend(), Backend::Sqlite);
+    assert_eq!(config.port, 3000);
+    assert_eq!(config.environment, Environment::Development);
+    assert_eq!(config.log_format, LogFormat::Pretty);
+}
+
+#[test]
+fn a_postgres_url_selects_postgres() {
+    let config = config_from(&[("DATABASE_URL", "postgres://u:p@db/softly")]).unwrap();
+    assert_eq!(config.database_url.backend(), Backend::Postgres);
+}
+
+#[test]
+fn production_without_a_secret_key_base_names_the_variable() {
+    let err = config_from(&[("SOFTLY_ENV", "production")]).unwrap_err();
+    assert_eq!(err.var, "SECRET_KEY_BASE");
+}
+
+#[test]
+fn a_short_secret_key_base_is_rejected() {
+    let err = config_from(&[("SECRET_KEY_BASE", "short")]).unwrap_err();
+    assert_eq!(err.var, "SECRET_KEY_BASE");
+}
+
+#[test]
+fn malformed_values_name_their_variable() {
+    for (var, value) in [
+        ("PORT", "eighty"),
+        ("DATABASE_URL", "mysql://x"),
+        ("TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("LOG_FORMAT", "xml"),
+        ("APP_URL", "app.mysoftly.app"),
+        ("MAIL_FROM", "not a mailbox"),
+    ] {
+        let err = config_from(&[(var, value)]).unwrap_err();
+        assert_eq!(err.var, var, "{value}");
+    }
+}
+
+#[test]
+fn trusted_proxies_accept_cidrs_and_bare_addresses() {
+    let config = config_from(&[("TRUSTED_PROXIES", "10.0.0.0/16, 127.0.0.1")]).unwrap();
+    assert_eq!(config.trusted_proxies.len(), 2);
+}
+
+#[test]
+fn the_development_key_is_generated_once_and_kept() {
+    let dir = std::env::temp_dir().join(format!("softly-config-{}", uuid::Uuid::now_v7()));
+    let dir = dir.display().to_string();
+    let first = config_from(&[("SOFTLY_DATA_DIR", &dir)]).unwrap();
+    let second = config_from(&[("SOFTLY_DATA_DIR", &dir)]).unwrap();
+    assert_eq!(first.secret_key_bases[0], second.secret_key_bases[0]);
+}
+
+#[test]
+fn redacted_lines_never_contain_secrets() {
+    let secret = "s".repeat(40);
+    let config = config_from(&[
+        ("SECRET_KEY_BASE", &secret),
+        ("DATABASE_URL", "postgres://u:hunter2@db/softly"),
+    ])
+    .unwrap();
+    let text = config.redacted_lines().join("\n");
+    assert!(!text.contains(&secret));
+    assert!(!text.contains("hunter2"));
+    assert!(format!("{config:?}").contains("[redacted]"));
+    assert!(!format!("{config:?}").contains("hunter2"));
+}

@@ -1,0 +1,7 @@
+//! Extractors whose rejections are problem responses.
+
+mod auth;
+mod json;
+
+pub use auth::{AuthUser, UserSlot};
+pub use json::Json;

@@ -1,0 +1,31 @@
+use std::time::Duration;
+
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::http::ApiError;
+use crate::http::error::Problem;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` when the status is 200.
+    pub status: &'static str,
+}
+
+/// Liveness for the load balancer: 200 only when the database answers.
+#[utoipa::path(get, path = "/up", tag = "platform",
+    responses(
+        (status = 200, description = "Serving, database reachable", body = Health),
+        (status = 503, description = "The database does not answer", body = Problem),
+    ))]
+pub async fn up(State(state): State<AppState>) -> Result<axum::Json<Health>, ApiError> {
+    if state.db.ping(Duration::from_secs(2)).await {
+        Ok(axum::Json(Health { status: "ok" }))
+    } else {
+        Err(ApiError::Unavailable {
+            code: "database_unavailable",
+        })
+    }
+}

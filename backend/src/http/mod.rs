@@ -1,0 +1,11 @@
+//! What every route shares: the error type, extractors, middleware, the router and the
+//! OpenAPI document.
+
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod middleware;
+pub mod openapi;
+pub mod router;
+
+pub use error::ApiError;

@@ -1,0 +1,109 @@
+//! The data layer: one `sqlx::AnyPool` that speaks SQLite (embedded) or PostgreSQL
+//! (production), chosen from `DATABASE_URL` at start-up.
+//!
+//! Queries are written once in the SQL both engines share: `$1` placeholders, `TEXT`
+//! ids, `BIGINT` millisecond timestamps, `RETURNING`. Where the engines must differ
+//! (row locking), [`Db::backend`] says which one is on the other end.
+
+mod migrations;
+
+use std::sync::Once;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use migrations::migrate;
+
+use crate::config::{Backend, DatabaseUrl};
+
+/// A pool of connections and the engine behind it.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Opens the pool; for SQLite creates the file's folder and sets WAL, foreign keys
+    /// and a busy timeout on every connection.
+    pub async fn connect(url: &DatabaseUrl, max_connections: u32) -> anyhow::Result<Self> {
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+
+        let backend = url.backend();
+        if backend == Backend::Sqlite {
+            create_sqlite_folder(url.expose())?;
+        }
+        let options: AnyConnectOptions = url.expose().parse().context("while parsing DATABASE_URL")?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .context("while connecting to the database")?;
+        Ok(Self { pool, backend })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// `FOR UPDATE SKIP LOCKED` where the engine has row locks; SQLite serialises
+    /// writers instead, so it needs nothing.
+    pub fn skip_locked(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        }
+    }
+
+    /// Whether the database answers a trivial query within `timeout`.
+    pub async fn ping(&self, timeout: Duration) -> bool {
+        matches!(
+            tokio::time::timeout(timeout, sqlx::query("SELECT 1").execute(&self.pool)).await,
+            Ok(Ok(_))
+        )
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("while creating the database folder {}", parent.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! Durable background jobs in a table of the application's own database.
+//!
+//! A job is enqueued inside the transaction of the change that causes it, so it exists
+//! exactly when that change does. Workers claim jobs with a lease (`FOR UPDATE SKIP
+//! LOCKED` on PostgreSQL), retry failures with exponential backoff and mark a job dead
+//! after its last attempt. Delivery is at least once: handlers must be idempotent, and
+//! each receives the job id as its idempotency key.
+//!
+//! The seam for a faster dispatcher (Redis) is [`JobQueue::wake`]: today it wakes this
+//! process's workers; the database stays the record of truth either way.
+
+mod queue;
+mod registry;
+mod worker;
+
+pub use queue::{ClaimedJob, JobQueue, enqueue};
+pub use registry::{Job, JobHandler, JobRegistry};
+pub use worker::{WorkerPool, spawn_workers};

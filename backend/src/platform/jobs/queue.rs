@@ -1,0 +1,171 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::AssertSqlSafe;
+use sqlx::{AnyConnection, Row};
+use tokio::sync::Notify;
+
+use super::Job;
+use crate::platform::db::Db;
+use crate::platform::time::{SECOND_MS, now_ms};
+
+/// Inserts `job` through `conn`, normally the transaction of the change that causes it.
+/// Call [`JobQueue::wake`] after that transaction commits.
+pub async fn enqueue<J: Job>(conn: &mut AnyConnection, job: &J) -> anyhow::Result<String> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let payload = serde_json::to_string(job).context("while serialising a job")?;
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at)
+         VALUES ($1, $2, $3, 'queued', 0, $4, $5, $5, $5)",
+    )
+    .bind(&id)
+    .bind(J::KIND)
+    .bind(payload)
+    .bind(J::MAX_ATTEMPTS)
+    .bind(now)
+    .execute(conn)
+    .await
+    .with_context(|| format!("while enqueuing a {} job", J::KIND))?;
+    Ok(id)
+}
+
+/// A job a worker holds the lease of.
+#[derive(Debug, Clone)]
+pub struct ClaimedJob {
+    pub id: String,
+    pub kind: String,
+    pub payload: String,
+    pub attempts: i64,
+    pub max_attempts: i64,
+}
+
+/// The jobs table seen from workers.
+#[derive(Clone)]
+pub struct JobQueue {
+    db: Db,
+    wakeup: Arc<Notify>,
+    lease: Duration,
+}
+
+impl JobQueue {
+    pub fn new(db: Db) -> Self {
+        Self {
+            db,
+            wakeup: Arc::new(Notify::new()),
+            lease: Duration::from_secs(60),
+        }
+    }
+
+    /// Tells idle workers that a job was committed, so they need not wait for the next poll.
+    pub fn wake(&self) {
+        self.wakeup.notify_waiters();
+    }
+
+    pub(super) fn wakeup(&self) -> &Notify {
+        &self.wakeup
+    }
+
+    /// Takes the lease of the oldest due job: a queued one whose time has come, or a
+    /// running one whose worker let its lease lapse (it died or froze).
+    pub async fn claim(&self, worker_id: &str) -> anyhow::Result<Option<ClaimedJob>> {
+        let now = now_ms();
+        let sql = format!(
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1,
+                    locked_until = $2, updated_at = $3
+             WHERE id = (
+                 SELECT id FROM jobs
+                 WHERE (status = 'queued' AND run_at <= $3)
+                    OR (status = 'running' AND locked_until < $3)
+                 ORDER BY run_at
+                 LIMIT 1 {}
+             )
+             RETURNING id, kind, payload, attempts, max_attempts",
+            self.db.skip_locked()
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(worker_id)
+            .bind(now + self.lease.as_millis() as i64)
+            .bind(now)
+            .fetch_optional(self.db.pool())
+            .await
+            .context("while claiming a job")?;
+        Ok(row.map(|row| ClaimedJob {
+            id: row.get("id"),
+            kind: row.get("kind"),
+            payload: row.get("payload"),
+            attempts: row.get("attempts"),
+            max_attempts: row.get("max_attempts"),
+        }))
+    }
+
+    /// The job succeeded: it is deleted.
+    pub async fn complete(&self, job: &ClaimedJob, worker_id: &str) -> anyhow::Result<()> {
+        sqlx::query("DELETE FROM jobs WHERE id = $1 AND locked_by = $2")
+            .bind(&job.id)
+            .bind(worker_id)
+            .execute(self.db.pool())
+            .await
+            .context("while completing a job")?;
+        Ok(())
+    }
+
+    /// The job failed: retried after a backoff, or marked dead after its last attempt.
+    pub async fn fail(&self, job: &ClaimedJob, worker_id: &str, error: &str) -> anyhow::Result<()> {
+        let now = now_ms();
+        let dead = job.attempts >= job.max_attempts;
+        let error: String = error.chars().take(2000).collect();
+        sqlx::query(
+            "UPDATE jobs SET status = $1, run_at = $2, locked_by = NULL, locked_until = NULL,
+                    last_error = $3, updated_at = $4
+             WHERE id = $5 AND locked_by = $6",
+        )
+        .bind(if dead { "dead" } else { "queued" })
+        .bind(now + backoff_ms(job.attempts))
+        .bind(error)
+        .bind(now)
+        .bind(&job.id)
+        .bind(worker_id)
+        .execute(self.db.pool())
+        .await
+        .context("while recording a failed job")?;
+        Ok(())
+    }
+
+    /// Hands an unfinished job back (shutdown): its attempt does not count.
+    pub async fn release(&self, job: &ClaimedJob, worker_id: &str) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE jobs SET status = 'queued', attempts = attempts - 1, locked_by = NULL,
+                    locked_until = NULL, updated_at = $1
+             WHERE id = $2 AND locked_by = $3",
+        )
+        .bind(now_ms())
+        .bind(&job.id)
+        .bind(worker_id)
+        .execute(self.db.pool())
+        .await
+        .context("while releasing a job")?;
+        Ok(())
+    }
+}
+
+/// 2^attempts seconds, capped at an hour, plus up to a quarter of jitter.
+fn backoff_ms(attempts: i64) -> i64 {
+    let base = (SECOND_MS << attempts.clamp(0, 12)).min(3600 * SECOND_MS);
+    let mut byte = [0u8; 1];
+    let _ = getrandom::fill(&mut byte);
+    base + base * i64::from(byte[0]) / 1024
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert!(backoff_ms(1) >= 2000 && backoff_ms(1) < 2500);
+        assert!(backoff_ms(5) >= 32_000);
+        assert!(backoff_ms(40) <= 3600 * 1000 * 5 / 4);
+    }
+}

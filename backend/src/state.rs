@@ -1,0 +1,36 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use crate::accounts::{PasswordHasher, TokenKeys};
+use crate::config::Config;
+use crate::platform::db::Db;
+use crate::platform::jobs::JobQueue;
+use crate::platform::limits::{MemoryLimiter, RateLimiter};
+
+/// Shared, cheaply cloned application state.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub jobs: JobQueue,
+    pub limiter: Arc<dyn RateLimiter>,
+    pub tokens: Arc<TokenKeys>,
+    pub passwords: PasswordHasher,
+}
+
+impl AppState {
+    /// The state of the embedded default: limits in memory, jobs in the database.
+    pub fn new(config: Config, db: Db) -> Self {
+        let tokens = TokenKeys::new(&config.secret_key_bases, &config.api_url);
+        let hashing = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
+        Self {
+            jobs: JobQueue::new(db.clone()),
+            limiter: Arc::new(MemoryLimiter::new()),
+            tokens: Arc::new(tokens),
+            passwords: PasswordHasher::new(hashing),
+            config: Arc::new(config),
+            db,
+        }
+    }
+}
