@@ -63,7 +63,8 @@ fn cors(app_url: &str) -> CorsLayer {
     let origin = HeaderValue::from_str(app_url).expect("APP_URL was validated as an origin");
     let request_id = HeaderName::from_static("x-request-id");
     CorsLayer::new()
-        .allow_origin(AllowOrigin::exact(origin))
+        // Only the web app's origin is echoed; any other gets no CORS headers at all.
+        .allow_origin(AllowOrigin::predicate(move |candidate, _| *candidate == origin))
         .allow_methods([
             Method::GET,
             Method::POST,

@@ -1,0 +1,189 @@
+//! The durable job queue, driven through the library on a real database.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use softly::platform::jobs::{self, Job, JobHandler, JobQueue, JobRegistry, spawn_workers};
+use sqlx::Row;
+
+use crate::helpers::{Backend, TestApp};
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Echo {
+    value: String,
+}
+
+impl Job for Echo {
+    const KIND: &'static str = "test_echo";
+    const MAX_ATTEMPTS: i64 = 2;
+}
+
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<Vec<(String, String)>>>);
+
+impl JobHandler<Echo> for Recorder {
+    async fn run(&self, job_id: &str, job: Echo) -> anyhow::Result<()> {
+        self.0.lock().unwrap().push((job_id.to_string(), job.value));
+        Ok(())
+    }
+}
+
+struct Slow;
+
+impl JobHandler<Echo> for Slow {
+    async fn run(&self, _: &str, _: Echo) -> anyhow::Result<()> {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        Ok(())
+    }
+}
+
+/// An app whose own workers are off, so the test's workers alone take jobs.
+async fn quiet_app(backend: Backend) -> TestApp {
+    TestApp::spawn_with(backend, &[("JOB_WORKERS", "0")]).await
+}
+
+async fn enqueue_echo(app: &TestApp, value: &str, commit: bool) {
+    let mut tx = app.db.pool().begin().await.unwrap();
+    jobs::enqueue(&mut tx, &Echo { value: value.into() })
+        .await
+        .unwrap();
+    if commit {
+        tx.commit().await.unwrap();
+    } else {
+        tx.rollback().await.unwrap();
+    }
+}
+
+async fn job_row(app: &TestApp) -> (String, i64, Option<String>, i64) {
+    let row = sqlx::query("SELECT status, attempts, last_error, run_at FROM jobs")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    (
+        row.get("status"),
+        row.get("attempts"),
+        row.get("last_error"),
+        row.get("run_at"),
+    )
+}
+
+async fn a_committed_job_runs_once_and_is_removed(backend: Backend) {
+    let app = quiet_app(backend).await;
+    let queue = JobQueue::new(app.db.clone());
+    let recorder = Recorder::default();
+    let registry = JobRegistry::new().register::<Echo, _>(recorder.clone());
+    let workers = spawn_workers(queue.clone(), registry, 2, Duration::from_millis(20));
+    enqueue_echo(&app, "hello", true).await;
+    queue.wake();
+    for _ in 0..100 {
+        if app.count("SELECT COUNT(*) FROM jobs").await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    workers.shutdown(Duration::from_secs(1)).await;
+    let seen = recorder.0.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].1, "hello");
+    assert_eq!(app.count("SELECT COUNT(*) FROM jobs").await, 0);
+}
+
+async fn a_job_of_a_rolled_back_change_never_exists(backend: Backend) {
+    let app = quiet_app(backend).await;
+    enqueue_echo(&app, "never", false).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM jobs").await, 0);
+}
+
+async fn a_failing_job_is_retried_with_backoff_then_kept_dead(backend: Backend) {
+    let app = quiet_app(backend).await;
+    let queue = JobQueue::new(app.db.clone());
+    enqueue_echo(&app, "x", true).await;
+
+    let job = queue.claim("w1").await.unwrap().expect("a due job is claimed");
+    assert_eq!(job.attempts, 1);
+    queue.fail(&job, "w1", "boom").await.unwrap();
+    let (status, attempts, error, run_at) = job_row(&app).await;
+    assert_eq!(
+        (status.as_str(), attempts, error.as_deref()),
+        ("queued", 1, Some("boom"))
+    );
+    assert!(
+        run_at > softly::platform::time::now_ms() + 1500,
+        "retried after a backoff"
+    );
+    assert!(
+        queue.claim("w1").await.unwrap().is_none(),
+        "not before its backoff"
+    );
+
+    app.execute("UPDATE jobs SET run_at = 0").await;
+    let job = queue.claim("w1").await.unwrap().unwrap();
+    assert_eq!(job.attempts, 2);
+    queue.fail(&job, "w1", "boom again").await.unwrap();
+    let (status, attempts, _, _) = job_row(&app).await;
+    assert_eq!((status.as_str(), attempts), ("dead", 2));
+    app.execute("UPDATE jobs SET run_at = 0").await;
+    assert!(queue.claim("w1").await.unwrap().is_none(), "dead jobs stay dead");
+}
+
+async fn a_lapsed_lease_is_taken_over_and_the_old_worker_cannot_finish_it(backend: Backend) {
+    let app = quiet_app(backend).await;
+    let queue = JobQueue::new(app.db.clone());
+    enqueue_echo(&app, "x", true).await;
+    let first = queue.claim("frozen").await.unwrap().unwrap();
+    assert!(
+        queue.claim("other").await.unwrap().is_none(),
+        "a leased job is not claimed twice"
+    );
+
+    app.execute("UPDATE jobs SET locked_until = 0").await;
+    let second = queue
+        .claim("other")
+        .await
+        .unwrap()
+        .expect("the lapsed lease is reclaimed");
+    assert_eq!((second.id.as_str(), second.attempts), (first.id.as_str(), 2));
+    queue.complete(&first, "frozen").await.unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM jobs").await,
+        1,
+        "the stale worker changed nothing"
+    );
+    queue.complete(&second, "other").await.unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) FROM jobs").await, 0);
+}
+
+async fn shutdown_hands_a_running_job_back_to_the_queue(backend: Backend) {
+    let app = quiet_app(backend).await;
+    let queue = JobQueue::new(app.db.clone());
+    let registry = JobRegistry::new().register::<Echo, _>(Slow);
+    enqueue_echo(&app, "slow", true).await;
+    let workers = spawn_workers(queue, registry, 1, Duration::from_millis(20));
+    for _ in 0..100 {
+        if app
+            .count("SELECT COUNT(*) FROM jobs WHERE status = 'running'")
+            .await
+            == 1
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    workers.shutdown(Duration::from_millis(200)).await;
+    let (status, attempts, _, _) = job_row(&app).await;
+    assert_eq!((status.as_str(), attempts), ("queued", 0));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM jobs WHERE locked_by IS NULL")
+            .await,
+        1
+    );
+}
+
+crate::on_both_backends!(
+    a_committed_job_runs_once_and_is_removed,
+    a_job_of_a_rolled_back_change_never_exists,
+    a_failing_job_is_retried_with_backoff_then_kept_dead,
+    a_lapsed_lease_is_taken_over_and_the_old_worker_cannot_finish_it,
+    shutdown_hands_a_running_job_back_to_the_queue,
+);

@@ -1,0 +1,15 @@
+//! Integration tests: the real application over HTTP, on SQLite and PostgreSQL.
+
+mod helpers;
+
+mod auth;
+mod health;
+mod jobs;
+mod login;
+mod me;
+mod password_reset;
+mod refresh;
+mod sessions;
+mod shutdown;
+mod signup;
+mod verify_email;

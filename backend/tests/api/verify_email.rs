@@ -1,0 +1,102 @@
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, PASSWORD, TestApp, bearer, problem_code};
+
+async fn the_emailed_link_verifies_the_address_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signup("ada@example.com", PASSWORD, "Ada").await;
+    let token = app
+        .wait_for_email("ada@example.com", "Confirm", 1)
+        .await
+        .token("/verify-email");
+    let response = app.post("/v1/auth/verify-email", json!({"token": token})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["user"]["email_verified"],
+        true
+    );
+
+    let again = app.post("/v1/auth/verify-email", json!({"token": token})).await;
+    assert_eq!(
+        problem_code(again, StatusCode::UNPROCESSABLE_ENTITY).await,
+        "invalid_token"
+    );
+    let pair = app.login_ok("ada@example.com", PASSWORD).await;
+    assert_eq!(pair["user"]["email_verified"], true);
+}
+
+async fn an_unknown_or_expired_token_verifies_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signup("ada@example.com", PASSWORD, "Ada").await;
+    let token = app
+        .wait_for_email("ada@example.com", "Confirm", 1)
+        .await
+        .token("/verify-email");
+    let unknown = app.post("/v1/auth/verify-email", json!({"token": "nope"})).await;
+    assert_eq!(
+        problem_code(unknown, StatusCode::UNPROCESSABLE_ENTITY).await,
+        "invalid_token"
+    );
+
+    app.execute("UPDATE email_tokens SET expires_at = created_at - 1")
+        .await;
+    let expired = app.post("/v1/auth/verify-email", json!({"token": token})).await;
+    assert_eq!(
+        problem_code(expired, StatusCode::UNPROCESSABLE_ENTITY).await,
+        "invalid_token"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE email_verified_at IS NOT NULL")
+            .await,
+        0
+    );
+}
+
+async fn a_signed_in_user_can_ask_for_the_email_again(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (email, pair) = app.signed_in_user().await;
+    app.wait_for_email(&email, "Confirm", 1).await;
+    let response = app
+        .send(Method::POST, "/v1/auth/verify-email/resend", bearer(&pair), None)
+        .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let token = app
+        .wait_for_email(&email, "Confirm", 2)
+        .await
+        .token("/verify-email");
+    assert_eq!(
+        app.post("/v1/auth/verify-email", json!({"token": token}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    let verified = app
+        .send(Method::POST, "/v1/auth/verify-email/resend", bearer(&pair), None)
+        .await;
+    assert_eq!(
+        problem_code(verified, StatusCode::CONFLICT).await,
+        "email_already_verified"
+    );
+}
+
+async fn resending_needs_a_signed_in_user(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let response = app
+        .request(Method::POST, "/v1/auth/verify-email/resend")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        problem_code(response, StatusCode::UNAUTHORIZED).await,
+        "missing_token"
+    );
+}
+
+crate::on_both_backends!(
+    the_emailed_link_verifies_the_address_once,
+    an_unknown_or_expired_token_verifies_nothing,
+    a_signed_in_user_can_ask_for_the_email_again,
+    resending_needs_a_signed_in_user,
+);
