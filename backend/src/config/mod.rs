@@ -28,11 +28,29 @@ pub enum Environment {
     Production,
 }
 
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Development => "development",
+            Self::Production => "production",
+        }
+    }
+}
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Json,
     Pretty,
+}
+
+impl LogFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Pretty => "pretty",
+        }
+    }
 }
 
 /// The resolved configuration of one process.
@@ -150,7 +168,7 @@ impl Config {
         };
         let proxies: Vec<String> = self.trusted_proxies.iter().map(ToString::to_string).collect();
         vec![
-            format!("SOFTLY_ENV={:?}", self.environment).to_lowercase(),
+            format!("SOFTLY_ENV={}", self.environment.as_str()),
             format!("BIND={}", self.bind),
             format!("PORT={}", self.port),
             format!("SOFTLY_DATA_DIR={}", self.data_dir.display()),
@@ -162,7 +180,7 @@ impl Config {
             format!("APP_URL={}", self.app_url),
             format!("API_URL={}", self.api_url),
             format!("MAIL_FROM={}", self.mail_from),
-            format!("LOG_FORMAT={:?}", self.log_format).to_lowercase(),
+            format!("LOG_FORMAT={}", self.log_format.as_str()),
             format!("TRUSTED_PROXIES={}", proxies.join(",")),
             format!("JOB_WORKERS={}", self.job_workers),
             format!("JOB_POLL_INTERVAL_MS={}", self.job_poll_interval.as_millis()),

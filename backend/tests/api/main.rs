@@ -1,8 +1,10 @@
 //! Integration tests: the real application over HTTP, on SQLite and PostgreSQL.
 
 mod helpers;
+mod process;
 
 mod auth;
+mod cli;
 mod health;
 mod jobs;
 mod login;

@@ -1,0 +1,138 @@
+//! The command line and the production log format, through the real binary.
+
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use crate::process::SoftlyProcess;
+
+fn softly(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let data_dir = std::env::temp_dir().join(format!("softly-cli-{}", uuid::Uuid::now_v7().simple()));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_softly"));
+    command
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("SOFTLY_DATA_DIR", &data_dir);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("the softly binary runs")
+}
+
+#[test]
+fn help_lists_every_subcommand() {
+    let output = softly(&["--help"], &[]);
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for command in ["serve", "migrate", "worker", "config"] {
+        assert!(help.contains(command), "{command} missing from\n{help}");
+    }
+}
+
+#[test]
+fn config_prints_the_resolved_values_with_secrets_redacted() {
+    let secret = "a-production-secret-key-base-0123456789abcdef";
+    let env = [
+        ("SOFTLY_ENV", "production"),
+        ("SECRET_KEY_BASE", secret),
+        ("DATABASE_URL", "postgres://softly:hunter2@db.internal/softly"),
+        ("PORT", "8080"),
+    ];
+    let output = softly(&["config"], &env);
+    assert!(output.status.success());
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(printed.contains("PORT=8080"));
+    assert!(printed.contains("DATABASE_URL=[redacted] (postgres)"));
+    assert!(printed.contains("LOG_FORMAT=json"));
+    assert!(!printed.contains("hunter2") && !printed.contains(secret));
+}
+
+#[test]
+fn a_missing_production_secret_exits_2_with_one_line_naming_it() {
+    let output = softly(&["serve"], &[("SOFTLY_ENV", "production")]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(error.lines().count(), 1, "{error}");
+    assert!(error.contains("SECRET_KEY_BASE"));
+}
+
+#[test]
+fn a_malformed_value_exits_2_naming_the_variable() {
+    let output = softly(&["config"], &[("PORT", "eighty")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8(output.stderr).unwrap().contains("PORT"));
+}
+
+#[test]
+fn migrate_creates_the_embedded_database_and_exits_0() {
+    let data_dir = std::env::temp_dir().join(format!("softly-migrate-{}", uuid::Uuid::now_v7().simple()));
+    let data_dir = data_dir.to_str().unwrap();
+    let output = softly(&["migrate"], &[("SOFTLY_DATA_DIR", data_dir)]);
+    assert!(output.status.success(), "{output:?}");
+    assert!(std::path::Path::new(data_dir).join("softly.db").exists());
+    // Running it again finds nothing to do.
+    assert!(
+        softly(&["migrate"], &[("SOFTLY_DATA_DIR", data_dir)])
+            .status
+            .success()
+    );
+}
+
+#[tokio::test]
+async fn each_request_writes_one_json_line_with_route_status_latency_and_user() {
+    let softly = SoftlyProcess::start().await;
+    let client = reqwest::Client::new();
+    let credentials = json!({"email": "log@example.com", "password": "a long enough password"});
+    let mut signup = credentials.clone();
+    signup["name"] = json!("Log");
+    client
+        .post(softly.url("/v1/auth/signup"))
+        .json(&signup)
+        .send()
+        .await
+        .unwrap();
+    let pair: Value = client
+        .post(softly.url("/v1/auth/login"))
+        .json(&credentials)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let me: Value = client
+        .get(softly.url("/v1/me"))
+        .bearer_auth(pair["access_token"].as_str().unwrap())
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    let line = softly
+        .wait_for_log(|event| event["request_id"] == "trace-me-42")
+        .await;
+    assert_eq!(line["message"], "request");
+    assert_eq!(line["method"], "GET");
+    assert_eq!(line["route"], "/v1/me");
+    assert_eq!(line["status"], 200);
+    assert!(line["latency_ms"].as_f64().unwrap() >= 0.0);
+    assert_eq!(line["user_id"], me["id"]);
+    assert_eq!(line["level"], "INFO");
+
+    let signup_line = softly
+        .wait_for_log(|event| event["route"] == "/v1/auth/signup")
+        .await;
+    assert_eq!(signup_line["user_id"], "", "no user is known before sign-in");
+    assert!(
+        softly
+            .lines
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|l| !l.contains("a long enough password")),
+        "passwords never reach the log"
+    );
+}

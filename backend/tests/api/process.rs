@@ -1,0 +1,84 @@
+//! The real `softly` binary as a child process, its stdout captured line by line.
+
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub struct SoftlyProcess {
+    pub child: Child,
+    pub address: String,
+    pub lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl SoftlyProcess {
+    /// `softly serve` on a fresh embedded data dir, JSON logs, port 0.
+    pub async fn start() -> Self {
+        let data_dir = std::env::temp_dir().join(format!("softly-process-{}", uuid::Uuid::now_v7().simple()));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_softly"))
+            .env_remove("DATABASE_URL")
+            .env_remove("RUST_LOG")
+            .env("SOFTLY_DATA_DIR", &data_dir)
+            .env("PORT", "0")
+            .env("LOG_FORMAT", "json")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the softly binary starts");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let mut reader = BufReader::new(child.stdout.take().unwrap()).lines();
+        let collected = lines.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = reader.next_line().await {
+                collected.lock().unwrap().push(line);
+            }
+        });
+        let mut process = Self {
+            child,
+            address: String::new(),
+            lines,
+        };
+        let listening = process
+            .wait_for_log(|event| event["message"] == "softly is listening")
+            .await;
+        process.address = listening["address"].as_str().unwrap().to_string();
+        process
+    }
+
+    /// Waits (at most 30 s) for a JSON log event matching `predicate`.
+    pub async fn wait_for_log(&self, predicate: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+        for _ in 0..300 {
+            let found = self
+                .lines
+                .lock()
+                .unwrap()
+                .iter()
+                .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+                .find(|event| predicate(event));
+            if let Some(event) = found {
+                return event;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "no such log line within 30 s; got {:?}",
+            self.lines.lock().unwrap()
+        );
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    pub fn terminate(&self) {
+        let pid = self.child.id().expect("still running").to_string();
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
