@@ -26,7 +26,7 @@ pub enum ApiError {
         code: &'static str,
         detail: &'static str,
     },
-    #[error("not found")]
+    #[error("There is nothing here, or it is not yours.")]
     NotFound,
     #[error("{detail}")]
     Conflict {
@@ -45,7 +45,7 @@ pub enum ApiError {
     },
     #[error("too many requests")]
     TooManyRequests { retry_after: Duration },
-    #[error("method not allowed")]
+    #[error("This resource does not answer that method.")]
     MethodNotAllowed,
     #[error("the service is unavailable")]
     Unavailable { code: &'static str },

@@ -18,7 +18,7 @@ pub struct Health {
 #[utoipa::path(get, path = "/up", tag = "platform",
     responses(
         (status = 200, description = "Serving, database reachable", body = Health),
-        (status = 503, description = "The database does not answer", body = Problem),
+        (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn up(State(state): State<AppState>) -> Result<axum::Json<Health>, ApiError> {
     if state.db.ping(Duration::from_secs(2)).await {

@@ -36,9 +36,9 @@ pub const INVALID_CREDENTIALS: ApiError = ApiError::Unauthorized {
 #[utoipa::path(post, path = "/auth/login", tag = "accounts", request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
-        (status = 401, description = "Wrong email or password", body = Problem),
-        (status = 422, description = "Malformed email", body = Problem),
-        (status = 429, description = "Too many failed attempts", body = Problem),
+        (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Malformed email", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     State(state): State<AppState>,

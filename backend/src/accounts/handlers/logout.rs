@@ -12,7 +12,7 @@ use crate::state::AppState;
 #[utoipa::path(post, path = "/auth/logout", tag = "accounts", security(("bearer" = [])),
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "Not signed in", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn logout(State(state): State<AppState>, auth: AuthUser) -> Result<StatusCode, ApiError> {
     sessions::revoke(state.db.pool(), &auth.session_id, &auth.user_id, now_ms()).await?;

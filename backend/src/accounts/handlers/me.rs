@@ -17,7 +17,7 @@ use crate::state::AppState;
 #[utoipa::path(get, path = "/me", tag = "accounts", security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in user", body = UserView),
-        (status = 401, description = "Not signed in", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn show_me(
     State(state): State<AppState>,
@@ -41,8 +41,8 @@ pub struct UpdateMeRequest {
 #[utoipa::path(patch, path = "/me", tag = "accounts", security(("bearer" = [])), request_body = UpdateMeRequest,
     responses(
         (status = 200, description = "The updated user", body = UserView),
-        (status = 401, description = "Not signed in", body = Problem),
-        (status = 422, description = "A field is invalid", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_me(
     State(state): State<AppState>,
@@ -75,8 +75,8 @@ pub struct DeleteMeRequest {
 #[utoipa::path(delete, path = "/me", tag = "accounts", security(("bearer" = [])), request_body = DeleteMeRequest,
     responses(
         (status = 204, description = "The account and all it owned are gone"),
-        (status = 401, description = "Not signed in", body = Problem),
-        (status = 403, description = "Wrong password", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Wrong password", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_me(
     State(state): State<AppState>,

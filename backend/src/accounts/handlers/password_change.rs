@@ -26,9 +26,9 @@ pub struct ChangePasswordRequest {
 #[utoipa::path(put, path = "/me/password", tag = "accounts", security(("bearer" = [])), request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Password changed; other sessions ended"),
-        (status = 401, description = "Not signed in", body = Problem),
-        (status = 403, description = "Wrong current password", body = Problem),
-        (status = 422, description = "The new password breaks a rule", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Wrong current password", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The new password breaks a rule", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn change_password(
     State(state): State<AppState>,

@@ -30,8 +30,8 @@ pub struct ForgotPasswordRequest {
 #[utoipa::path(post, path = "/auth/password/forgot", tag = "accounts", request_body = ForgotPasswordRequest,
     responses(
         (status = 202, description = "If the account exists, an email is on its way"),
-        (status = 422, description = "Malformed email", body = Problem),
-        (status = 429, description = "Too many emails asked for", body = Problem),
+        (status = 422, description = "Malformed email", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many emails asked for", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn forgot_password(
     State(state): State<AppState>,
@@ -71,7 +71,7 @@ pub struct ResetPasswordRequest {
 #[utoipa::path(post, path = "/auth/password/reset", tag = "accounts", request_body = ResetPasswordRequest,
     responses(
         (status = 204, description = "Password changed; every session ended"),
-        (status = 422, description = "Invalid token or password", body = Problem),
+        (status = 422, description = "Invalid token or password", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn reset_password(
     State(state): State<AppState>,

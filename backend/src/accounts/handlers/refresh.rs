@@ -38,7 +38,7 @@ const REUSED: ApiError = ApiError::Unauthorized {
 #[utoipa::path(post, path = "/auth/refresh", tag = "accounts", request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new pair", body = TokenPair),
-        (status = 401, description = "Invalid, expired or replayed token", body = Problem),
+        (status = 401, description = "Invalid, expired or replayed token", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn refresh(
     State(state): State<AppState>,

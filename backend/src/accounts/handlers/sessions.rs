@@ -13,7 +13,7 @@ use crate::state::AppState;
 #[utoipa::path(get, path = "/sessions", tag = "accounts", security(("bearer" = [])),
     responses(
         (status = 200, description = "Live sessions", body = SessionList),
-        (status = 401, description = "Not signed in", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_sessions(
     State(state): State<AppState>,
@@ -32,8 +32,8 @@ pub async fn list_sessions(
     params(("id" = String, Path, description = "Session id")),
     responses(
         (status = 204, description = "Session ended"),
-        (status = 401, description = "Not signed in", body = Problem),
-        (status = 404, description = "No such live session of yours", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such live session of yours", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn revoke_session(
     State(state): State<AppState>,

@@ -34,8 +34,8 @@ pub struct SignupRequest {
 #[utoipa::path(post, path = "/auth/signup", tag = "accounts", request_body = SignupRequest,
     responses(
         (status = 201, description = "Account created (or already existing)", body = UserEnvelope),
-        (status = 422, description = "A field is invalid", body = Problem),
-        (status = 429, description = "Too many sign-ups", body = Problem),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-ups", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn signup(
     State(state): State<AppState>,

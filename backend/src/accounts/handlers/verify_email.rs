@@ -28,7 +28,7 @@ pub struct VerifyEmailRequest {
 #[utoipa::path(post, path = "/auth/verify-email", tag = "accounts", request_body = VerifyEmailRequest,
     responses(
         (status = 200, description = "Email verified", body = UserEnvelope),
-        (status = 422, description = "Unknown, used or expired token", body = Problem),
+        (status = 422, description = "Unknown, used or expired token", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn verify_email(
     State(state): State<AppState>,
@@ -57,9 +57,9 @@ pub async fn verify_email(
 #[utoipa::path(post, path = "/auth/verify-email/resend", tag = "accounts", security(("bearer" = [])),
     responses(
         (status = 202, description = "A new verification email is on its way"),
-        (status = 401, description = "Not signed in", body = Problem),
-        (status = 409, description = "The email is already verified", body = Problem),
-        (status = 429, description = "Too many emails asked for", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email is already verified", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many emails asked for", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn resend_verification(
     State(state): State<AppState>,
