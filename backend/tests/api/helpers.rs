@@ -137,6 +137,11 @@ impl TestApp {
         request.send().await.unwrap()
     }
 
+    /// GET as a signed-in user, expecting a JSON answer.
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        self.get(path, Some(token)).await.json().await.unwrap()
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> Response {
         self.request(Method::POST, path).json(&body).send().await.unwrap()
     }

@@ -11,7 +11,7 @@ async fn login_returns_a_bearer_token_pair(backend: Backend) {
     assert_eq!(pair["expires_in"], 900);
     assert_eq!(pair["user"]["email"], "ada@example.com");
     assert_eq!(pair["refresh_token"].as_str().unwrap().len(), 43);
-    let me: Value = app.get("/v1/me", Some(bearer(&pair))).await.json().await.unwrap();
+    let me = app.get_json("/v1/me", bearer(&pair)).await;
     assert_eq!(me["email"], "ada@example.com");
 }
 
@@ -121,12 +121,7 @@ async fn forwarded_addresses_count_only_from_trusted_proxies(backend: Backend) {
 
 /// The address recorded for the user's only session.
 async fn session_ip(app: &TestApp, pair: &Value) -> String {
-    let list: Value = app
-        .get("/v1/sessions", Some(bearer(pair)))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = app.get_json("/v1/sessions", bearer(pair)).await;
     list["sessions"][0]["ip"].as_str().unwrap().to_string()
 }
 

@@ -6,7 +6,7 @@ use crate::helpers::{Backend, PASSWORD, TestApp, bearer, problem_code, refresh_t
 async fn me_shows_the_signed_in_user(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (email, pair) = app.signed_in_user().await;
-    let me: Value = app.get("/v1/me", Some(bearer(&pair))).await.json().await.unwrap();
+    let me = app.get_json("/v1/me", bearer(&pair)).await;
     assert_eq!(me["email"], email.as_str());
     let mut keys: Vec<_> = me.as_object().unwrap().keys().cloned().collect();
     keys.sort();
@@ -22,7 +22,7 @@ async fn patch_me_changes_name_and_time_zone(backend: Backend) {
     let body = json!({"name": "Grace Hopper", "time_zone": "Europe/London"});
     let response = app.send(Method::PATCH, "/v1/me", bearer(&pair), Some(body)).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let me: Value = app.get("/v1/me", Some(bearer(&pair))).await.json().await.unwrap();
+    let me = app.get_json("/v1/me", bearer(&pair)).await;
     assert_eq!(
         (me["name"].as_str(), me["time_zone"].as_str()),
         (Some("Grace Hopper"), Some("Europe/London"))
@@ -60,7 +60,7 @@ async fn patch_me_refuses_bad_values_and_changes_nothing(backend: Backend) {
             code
         );
     }
-    let me: Value = app.get("/v1/me", Some(bearer(&pair))).await.json().await.unwrap();
+    let me = app.get_json("/v1/me", bearer(&pair)).await;
     assert_eq!(
         (me["name"].as_str(), me["time_zone"].as_str()),
         (Some("Test User"), Some("UTC"))

@@ -1,5 +1,4 @@
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
 
 use crate::helpers::{Backend, PASSWORD, TestApp, bearer, problem_code};
 
@@ -7,12 +6,7 @@ async fn sessions_lists_live_devices_and_marks_the_current_one(backend: Backend)
     let app = TestApp::spawn(backend).await;
     let (email, first) = app.signed_in_user().await;
     let second = app.login_ok(&email, PASSWORD).await;
-    let list: Value = app
-        .get("/v1/sessions", Some(bearer(&second)))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = app.get_json("/v1/sessions", bearer(&second)).await;
     let sessions = list["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 2);
     assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
@@ -23,12 +17,7 @@ async fn sessions_lists_live_devices_and_marks_the_current_one(backend: Backend)
     }
     app.send(Method::POST, "/v1/auth/logout", bearer(&first), None)
         .await;
-    let list: Value = app
-        .get("/v1/sessions", Some(bearer(&second)))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = app.get_json("/v1/sessions", bearer(&second)).await;
     assert_eq!(list["sessions"].as_array().unwrap().len(), 1);
 }
 
@@ -36,12 +25,7 @@ async fn ending_a_session_signs_that_device_out(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (email, here) = app.signed_in_user().await;
     let there = app.login_ok(&email, PASSWORD).await;
-    let list: Value = app
-        .get("/v1/sessions", Some(bearer(&here)))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = app.get_json("/v1/sessions", bearer(&here)).await;
     let other_id = list["sessions"]
         .as_array()
         .unwrap()
@@ -74,12 +58,7 @@ async fn another_users_session_is_not_found(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, mallory) = app.signed_in_user().await;
     let (_, victim) = app.signed_in_user().await;
-    let list: Value = app
-        .get("/v1/sessions", Some(bearer(&victim)))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = app.get_json("/v1/sessions", bearer(&victim)).await;
     let victim_session = list["sessions"][0]["id"].as_str().unwrap().to_string();
     let path = format!("/v1/sessions/{victim_session}");
     let response = app.send(Method::DELETE, &path, bearer(&mallory), None).await;

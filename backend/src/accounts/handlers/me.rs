@@ -3,7 +3,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::confirm_password;
+use super::credentials::confirm_password;
 use crate::accounts::domain::{DisplayName, TimeZoneName};
 use crate::accounts::store::users;
 use crate::accounts::views::UserView;

@@ -3,14 +3,12 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::confirm_password;
+use super::credentials::{confirm_password, replace_password};
 use crate::accounts::domain::Password;
-use crate::accounts::emails::{AccountEmail, Template};
-use crate::accounts::store::{sessions, users};
+use crate::accounts::store::users;
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
-use crate::platform::jobs;
 use crate::platform::time::now_ms;
 use crate::state::AppState;
 
@@ -43,14 +41,7 @@ pub async fn change_password(
     let hash = state.passwords.hash(new_password.into_inner()).await?;
     let now = now_ms();
     let mut tx = state.db.pool().begin().await?;
-    users::set_password(&mut *tx, &user.id, &hash, now).await?;
-    sessions::revoke_all(&mut *tx, &user.id, Some(&auth.session_id), now).await?;
-    let email = AccountEmail {
-        to: user.email,
-        name: user.name,
-        template: Template::PasswordChanged,
-    };
-    jobs::enqueue(&mut tx, &email).await?;
+    replace_password(&mut tx, user, &hash, Some(&auth.session_id), now).await?;
     tx.commit().await?;
     state.jobs.wake();
     Ok(StatusCode::NO_CONTENT)

@@ -4,11 +4,12 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::credentials::{consume_link_token, replace_password};
 use crate::accounts::domain::{EmailAddress, Password};
-use crate::accounts::emails::{AccountEmail, PasswordResetRequested, Template};
+use crate::accounts::emails::PasswordResetRequested;
 use crate::accounts::limits::{self, EMAILS_PER_ADDRESS, EMAILS_PER_IP};
 use crate::accounts::store::email_tokens::{self, Purpose};
-use crate::accounts::store::{sessions, users};
+use crate::accounts::store::users;
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
@@ -81,27 +82,12 @@ pub async fn reset_password(
     let hash = state.passwords.hash(password.into_inner()).await?;
     let now = now_ms();
     let mut tx = state.db.pool().begin().await?;
-    let user_id = email_tokens::consume(&mut *tx, body.token.trim(), Purpose::ResetPassword, now)
-        .await?
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "token",
-                "invalid_token",
-                "This link is invalid, used or expired; ask for a new one.",
-            )
-        })?;
+    let user_id = consume_link_token(&mut tx, &body.token, Purpose::ResetPassword, now).await?;
     let user = users::find(&mut *tx, &user_id).await?.ok_or(ApiError::NotFound)?;
-    users::set_password(&mut *tx, &user.id, &hash, now).await?;
     // The link arrived by email: the address is proven.
     users::mark_verified(&mut *tx, &user.id, now).await?;
     email_tokens::spend_all(&mut *tx, &user.id, Purpose::ResetPassword, now).await?;
-    sessions::revoke_all(&mut *tx, &user.id, None, now).await?;
-    let email = AccountEmail {
-        to: user.email,
-        name: user.name,
-        template: Template::PasswordChanged,
-    };
-    jobs::enqueue(&mut tx, &email).await?;
+    replace_password(&mut tx, user, &hash, None, now).await?;
     tx.commit().await?;
     state.jobs.wake();
     Ok(StatusCode::NO_CONTENT)

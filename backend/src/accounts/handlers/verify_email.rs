@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::credentials::consume_link_token;
 use crate::accounts::emails::{AccountEmail, Template};
 use crate::accounts::limits::{self, EMAILS_PER_ADDRESS, EMAILS_PER_IP};
 use crate::accounts::store::email_tokens::{self, Purpose};
@@ -36,15 +37,7 @@ pub async fn verify_email(
 ) -> Result<axum::Json<UserEnvelope>, ApiError> {
     let now = now_ms();
     let mut tx = state.db.pool().begin().await?;
-    let user_id = email_tokens::consume(&mut *tx, body.token.trim(), Purpose::VerifyEmail, now)
-        .await?
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "token",
-                "invalid_token",
-                "This link is invalid, used or expired; ask for a new one.",
-            )
-        })?;
+    let user_id = consume_link_token(&mut tx, &body.token, Purpose::VerifyEmail, now).await?;
     users::mark_verified(&mut *tx, &user_id, now).await?;
     let user = users::find(&mut *tx, &user_id).await?.ok_or(ApiError::NotFound)?;
     tx.commit().await?;
