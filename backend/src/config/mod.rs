@@ -8,6 +8,7 @@ mod database_url;
 mod error;
 mod secret;
 mod secret_key_base;
+mod storage;
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ use lettre::message::Mailbox;
 pub use database_url::{Backend, DatabaseUrl};
 pub use error::ConfigError;
 pub use secret::Secret;
+pub use storage::{S3Settings, StorageConfig};
 
 /// Where the binary runs; production demands explicit secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +63,8 @@ pub struct Config {
     pub port: u16,
     pub data_dir: PathBuf,
     pub database_url: DatabaseUrl,
+    /// Where the document vault keeps files.
+    pub storage: StorageConfig,
     /// The current signing secret first, then older ones still accepted while rotating.
     pub secret_key_bases: Vec<Secret>,
     /// Origin of the web app: links in emails and the only CORS origin.
@@ -101,6 +105,7 @@ impl Config {
         };
         let data_dir = PathBuf::from(lookup("SOFTLY_DATA_DIR").unwrap_or_else(|| "storage".into()));
         let database_url = DatabaseUrl::parse(lookup("DATABASE_URL").as_deref(), &data_dir)?;
+        let storage = StorageConfig::from_lookup(lookup, &data_dir)?;
         let secret_key_bases = secret_key_base::resolve(lookup, environment, &data_dir)?;
         let app_url = parse_origin("APP_URL", lookup("APP_URL"), "http://localhost:5173")?;
         let api_url = parse_origin("API_URL", lookup("API_URL"), "http://localhost:3000")?;
@@ -130,6 +135,7 @@ impl Config {
             port: parse_var("PORT", lookup("PORT"), 3000)?,
             data_dir,
             database_url,
+            storage,
             secret_key_bases,
             app_url,
             api_url,
@@ -173,6 +179,7 @@ impl Config {
             format!("PORT={}", self.port),
             format!("SOFTLY_DATA_DIR={}", self.data_dir.display()),
             format!("DATABASE_URL=[redacted] ({backend})"),
+            self.storage.describe(),
             format!(
                 "SECRET_KEY_BASE=[redacted] ({} key(s))",
                 self.secret_key_bases.len()

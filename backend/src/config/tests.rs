@@ -56,6 +56,26 @@ fn malformed_values_name_their_variable() {
 }
 
 #[test]
+fn storage_is_local_disk_unless_a_bucket_is_named() {
+    let config = config_from(&[]).unwrap();
+    assert!(matches!(config.storage, StorageConfig::LocalDisk(ref root) if root.ends_with("objects")));
+    let config = config_from(&[("S3_BUCKET", "softly-storage-production")]).unwrap();
+    let StorageConfig::S3(s3) = config.storage else {
+        panic!("S3 expected")
+    };
+    assert_eq!(
+        (s3.bucket.as_str(), s3.region.as_str()),
+        ("softly-storage-production", "eu-west-2")
+    );
+    assert_eq!(
+        config_from(&[("S3_BUCKET", "Bad_Bucket")]).unwrap_err().var,
+        "S3_BUCKET"
+    );
+    let err = config_from(&[("S3_BUCKET", "b-1"), ("S3_ENDPOINT", "localhost:9000")]).unwrap_err();
+    assert_eq!(err.var, "S3_ENDPOINT");
+}
+
+#[test]
 fn trusted_proxies_accept_cidrs_and_bare_addresses() {
     let config = config_from(&[("TRUSTED_PROXIES", "10.0.0.0/16, 127.0.0.1")]).unwrap();
     assert_eq!(config.trusted_proxies.len(), 2);

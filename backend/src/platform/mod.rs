@@ -6,4 +6,5 @@ pub mod db;
 pub mod jobs;
 pub mod limits;
 pub mod mail;
+pub mod storage;
 pub mod time;

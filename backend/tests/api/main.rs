@@ -14,4 +14,5 @@ mod refresh;
 mod sessions;
 mod shutdown;
 mod signup;
+mod storage;
 mod verify_email;

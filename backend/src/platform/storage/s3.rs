@@ -1,0 +1,131 @@
+use std::path::Path;
+
+use anyhow::Context;
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_s3::Client;
+use aws_sdk_s3::primitives::ByteStream as S3Body;
+use aws_sdk_s3::types::ServerSideEncryption;
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+use tokio_util::io::ReaderStream;
+
+use super::{BoxFuture, ObjectKey, ObjectStore, StoredObject};
+use crate::config::S3Settings;
+
+/// Objects in one S3 bucket. Credentials come from the standard AWS chain: environment,
+/// profile, the ECS task role (`AWS_CONTAINER_CREDENTIALS_*`) or instance metadata.
+/// Every write asks for server-side encryption.
+#[derive(Debug, Clone)]
+pub struct S3Store {
+    client: Client,
+    bucket: String,
+}
+
+impl S3Store {
+    pub async fn connect(settings: &S3Settings) -> Self {
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https();
+        let shared = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(settings.region.clone()))
+            .http_client(http)
+            .load()
+            .await;
+        let mut config = aws_sdk_s3::config::Builder::from(&shared);
+        if let Some(endpoint) = &settings.endpoint {
+            config = config.endpoint_url(endpoint).force_path_style(true);
+        }
+        Self {
+            client: Client::from_conf(config.build()),
+            bucket: settings.bucket.clone(),
+        }
+    }
+
+    /// The SDK client, for operations outside the trait (tests create buckets with it).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+}
+
+impl ObjectStore for S3Store {
+    fn put_file<'a>(
+        &'a self,
+        key: &'a ObjectKey,
+        source: &'a Path,
+        content_type: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            let body = S3Body::from_path(source)
+                .await
+                .with_context(|| format!("while reading {}", source.display()))?;
+            self.client
+                .put_object()
+                .bucket(&self.bucket)
+                .key(key.as_str())
+                .content_type(content_type)
+                .server_side_encryption(ServerSideEncryption::Aes256)
+                .body(body)
+                .send()
+                .await
+                .with_context(|| format!("while storing {key} in S3"))?;
+            Ok(())
+        })
+    }
+
+    fn size<'a>(&'a self, key: &'a ObjectKey) -> BoxFuture<'a, anyhow::Result<Option<u64>>> {
+        Box::pin(async move {
+            match self
+                .client
+                .head_object()
+                .bucket(&self.bucket)
+                .key(key.as_str())
+                .send()
+                .await
+            {
+                Ok(head) => Ok(Some(head.content_length().unwrap_or(0).max(0) as u64)),
+                Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(None),
+                Err(e) => Err(e).with_context(|| format!("while reading the size of {key} in S3")),
+            }
+        })
+    }
+
+    fn get<'a>(&'a self, key: &'a ObjectKey) -> BoxFuture<'a, anyhow::Result<Option<StoredObject>>> {
+        Box::pin(async move {
+            match self
+                .client
+                .get_object()
+                .bucket(&self.bucket)
+                .key(key.as_str())
+                .send()
+                .await
+            {
+                Ok(object) => {
+                    let size = object.content_length().unwrap_or(0).max(0) as u64;
+                    Ok(Some(StoredObject {
+                        size,
+                        body: Box::pin(ReaderStream::new(object.body.into_async_read())),
+                    }))
+                }
+                Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),
+                Err(e) => Err(e).with_context(|| format!("while reading {key} from S3")),
+            }
+        })
+    }
+
+    fn delete<'a>(&'a self, key: &'a ObjectKey) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            // S3 answers 204 for a missing key too: deleting is idempotent.
+            self.client
+                .delete_object()
+                .bucket(&self.bucket)
+                .key(key.as_str())
+                .send()
+                .await
+                .with_context(|| format!("while deleting {key} from S3"))?;
+            Ok(())
+        })
+    }
+}

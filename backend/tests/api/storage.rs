@@ -1,0 +1,222 @@
+//! The object store contract, on local disk always and on an S3-compatible server when
+//! `SOFTLY_TEST_S3_ENDPOINT` names one (CI starts moto's server mode).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, ServerSideEncryption};
+use futures_util::TryStreamExt;
+use softly::config::S3Settings;
+use softly::platform::storage::{LocalDisk, ObjectKey, ObjectStore, S3Store};
+
+/// Which store a test runs on.
+enum Store {
+    Disk,
+    S3(String),
+}
+
+impl Store {
+    fn s3() -> Option<Self> {
+        match std::env::var("SOFTLY_TEST_S3_ENDPOINT") {
+            Ok(endpoint) if !endpoint.is_empty() => Some(Self::S3(endpoint)),
+            _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                panic!("CI must set SOFTLY_TEST_S3_ENDPOINT so the S3 suite runs")
+            }
+            _ => {
+                eprintln!("SOFTLY_TEST_S3_ENDPOINT is not set: S3 variant not run");
+                None
+            }
+        }
+    }
+}
+
+/// A fresh store: a new folder, or a new bucket.
+struct Fixture {
+    store: Arc<dyn ObjectStore>,
+    s3: Option<S3Store>,
+    scratch: PathBuf,
+}
+
+impl Fixture {
+    async fn new(kind: Store) -> Self {
+        let scratch = std::env::temp_dir().join(format!("softly-storage-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&scratch).unwrap();
+        match kind {
+            Store::Disk => Self {
+                store: Arc::new(LocalDisk::new(scratch.join("objects"))),
+                s3: None,
+                scratch,
+            },
+            Store::S3(endpoint) => {
+                let settings = S3Settings {
+                    bucket: format!("softly-test-{}", uuid::Uuid::now_v7().simple()),
+                    region: "eu-west-2".into(),
+                    endpoint: Some(endpoint),
+                };
+                let s3 = S3Store::connect(&settings).await;
+                let location = CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::EuWest2)
+                    .build();
+                s3.client()
+                    .create_bucket()
+                    .bucket(s3.bucket())
+                    .create_bucket_configuration(location)
+                    .send()
+                    .await
+                    .expect("the test bucket is created");
+                Self {
+                    store: Arc::new(s3.clone()),
+                    s3: Some(s3),
+                    scratch,
+                }
+            }
+        }
+    }
+
+    /// A file of `len` pseudo-random bytes in the scratch folder.
+    fn file(&self, name: &str, len: usize, seed: u8) -> (PathBuf, Vec<u8>) {
+        let mut state = u32::from(seed).wrapping_mul(2_654_435_761) | 1;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                state as u8
+            })
+            .collect();
+        let path = self.scratch.join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        (path, bytes)
+    }
+
+    async fn read(&self, key: &ObjectKey) -> Option<Vec<u8>> {
+        let object = self.store.get(key).await.unwrap()?;
+        let chunks: Vec<bytes::Bytes> = object.body.try_collect().await.unwrap();
+        let bytes = chunks.concat();
+        assert_eq!(object.size, bytes.len() as u64);
+        Some(bytes)
+    }
+}
+
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod disk {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(super::Store::Disk).await;
+                }
+            )*
+        }
+        mod s3 {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if let Some(store) = super::Store::s3() {
+                        super::$name(store).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+fn key(raw: &str) -> ObjectKey {
+    ObjectKey::parse(raw).unwrap()
+}
+
+async fn a_stored_file_reads_back_byte_for_byte(kind: Store) {
+    let fixture = Fixture::new(kind).await;
+    let (path, bytes) = fixture.file("upload", 3 * 1024 * 1024 + 17, 1);
+    let key = key("documents/a/original");
+    fixture
+        .store
+        .put_file(&key, &path, "application/pdf")
+        .await
+        .unwrap();
+    assert_eq!(fixture.store.size(&key).await.unwrap(), Some(bytes.len() as u64));
+    assert_eq!(fixture.read(&key).await.unwrap(), bytes);
+}
+
+async fn storing_again_replaces_the_whole_object(kind: Store) {
+    let fixture = Fixture::new(kind).await;
+    let key = key("documents/b/original");
+    let (long, _) = fixture.file("long", 100_000, 2);
+    let (short, short_bytes) = fixture.file("short", 10, 3);
+    fixture.store.put_file(&key, &long, "image/png").await.unwrap();
+    fixture.store.put_file(&key, &short, "image/png").await.unwrap();
+    assert_eq!(fixture.read(&key).await.unwrap(), short_bytes);
+}
+
+async fn a_missing_object_has_no_size_and_no_body(kind: Store) {
+    let fixture = Fixture::new(kind).await;
+    let key = key("documents/never/original");
+    assert_eq!(fixture.store.size(&key).await.unwrap(), None);
+    assert!(fixture.read(&key).await.is_none());
+}
+
+async fn deleting_removes_the_object_and_deleting_again_succeeds(kind: Store) {
+    let fixture = Fixture::new(kind).await;
+    let key = key("documents/c/original");
+    let (path, _) = fixture.file("doomed", 1000, 4);
+    fixture.store.put_file(&key, &path, "image/jpeg").await.unwrap();
+    fixture.store.delete(&key).await.unwrap();
+    assert_eq!(fixture.store.size(&key).await.unwrap(), None);
+    fixture.store.delete(&key).await.unwrap();
+    // The source file is the caller's: storing does not consume it.
+    assert!(path.exists());
+}
+
+async fn an_empty_file_is_an_empty_object(kind: Store) {
+    let fixture = Fixture::new(kind).await;
+    let key = key("documents/d/original");
+    let (path, _) = fixture.file("empty", 0, 5);
+    fixture
+        .store
+        .put_file(&key, &path, "application/octet-stream")
+        .await
+        .unwrap();
+    assert_eq!(fixture.read(&key).await.unwrap(), Vec::<u8>::new());
+}
+
+on_both_stores!(
+    a_stored_file_reads_back_byte_for_byte,
+    storing_again_replaces_the_whole_object,
+    a_missing_object_has_no_size_and_no_body,
+    deleting_removes_the_object_and_deleting_again_succeeds,
+    an_empty_file_is_an_empty_object,
+);
+
+#[tokio::test]
+async fn every_s3_write_asks_for_server_side_encryption() {
+    let Some(kind) = Store::s3() else { return };
+    let fixture = Fixture::new(kind).await;
+    let key = key("documents/e/original");
+    let (path, _) = fixture.file("secret", 100, 6);
+    fixture.store.put_file(&key, &path, "image/png").await.unwrap();
+    let s3 = fixture.s3.as_ref().unwrap();
+    let head = s3
+        .client()
+        .head_object()
+        .bucket(s3.bucket())
+        .key(key.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.server_side_encryption(), Some(&ServerSideEncryption::Aes256));
+    assert_eq!(head.content_type(), Some("image/png"));
+}
+
+#[tokio::test]
+async fn a_disk_write_leaves_no_temporary_files() {
+    let fixture = Fixture::new(Store::Disk).await;
+    let key = key("documents/f/original");
+    let (path, _) = fixture.file("clean", 5000, 7);
+    fixture.store.put_file(&key, &path, "image/png").await.unwrap();
+    let folder = fixture.scratch.join("objects/documents/f");
+    let names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["original"]);
+}
