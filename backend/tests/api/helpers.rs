@@ -25,15 +25,21 @@ pub enum Backend {
 impl Backend {
     /// PostgreSQL when `SOFTLY_TEST_DATABASE_URL` is set. In CI it must be.
     pub fn postgres() -> Option<Self> {
-        match std::env::var("SOFTLY_TEST_DATABASE_URL") {
-            Ok(url) if !url.is_empty() => Some(Self::Postgres(url)),
-            _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                panic!("CI must set SOFTLY_TEST_DATABASE_URL so the PostgreSQL suite runs")
-            }
-            _ => {
-                eprintln!("SOFTLY_TEST_DATABASE_URL is not set: PostgreSQL variant not run");
-                None
-            }
+        test_service("SOFTLY_TEST_DATABASE_URL", "PostgreSQL").map(Self::Postgres)
+    }
+}
+
+/// The address of an optional test server from `var`; under CI (`CI=true`) a missing
+/// one fails the test instead of skipping it, so CI always runs every variant.
+pub fn test_service(var: &str, what: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(value) if !value.is_empty() => Some(value),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI must set {var} so the {what} variant runs")
+        }
+        _ => {
+            eprintln!("{var} is not set: {what} variant not run");
+            None
         }
     }
 }

@@ -9,6 +9,8 @@ use futures_util::TryStreamExt;
 use softly::config::S3Settings;
 use softly::platform::storage::{LocalDisk, ObjectKey, ObjectStore, S3Store};
 
+use crate::helpers::test_service;
+
 /// Which store a test runs on.
 enum Store {
     Disk,
@@ -17,16 +19,7 @@ enum Store {
 
 impl Store {
     fn s3() -> Option<Self> {
-        match std::env::var("SOFTLY_TEST_S3_ENDPOINT") {
-            Ok(endpoint) if !endpoint.is_empty() => Some(Self::S3(endpoint)),
-            _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                panic!("CI must set SOFTLY_TEST_S3_ENDPOINT so the S3 suite runs")
-            }
-            _ => {
-                eprintln!("SOFTLY_TEST_S3_ENDPOINT is not set: S3 variant not run");
-                None
-            }
-        }
+        test_service("SOFTLY_TEST_S3_ENDPOINT", "S3").map(Self::S3)
     }
 }
 
