@@ -1,14 +1,13 @@
 //! The router: every capability's routes under `/v1`, the platform routes, and the
 //! middleware every request passes through.
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use bytes::Bytes;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use utoipa::OpenApi;
@@ -35,14 +34,15 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// The complete application.
 pub fn build(state: AppState) -> Router {
     let (routes, openapi) = api();
-    let openapi_json: Arc<str> = openapi.to_json().expect("the OpenAPI document serialises").into();
+    // Serialised once; each request clones a reference-counted buffer.
+    let openapi_json = Bytes::from(openapi.to_json().expect("the OpenAPI document serialises"));
     let config = state.config.clone();
     routes
         .route(
             "/openapi.json",
             get(move || {
                 let body = openapi_json.clone();
-                async move { ([(header::CONTENT_TYPE, "application/json")], body.to_string()) }
+                async move { ([(header::CONTENT_TYPE, "application/json")], body) }
             }),
         )
         .fallback(not_found)

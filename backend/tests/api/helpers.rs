@@ -183,6 +183,17 @@ impl TestApp {
         (email.clone(), self.login_ok(&email, PASSWORD).await)
     }
 
+    /// Signs up `email` and returns the token of its verification link.
+    pub async fn signup_and_verification_token(&self, email: &str) -> String {
+        assert_eq!(
+            self.signup(email, PASSWORD, "Ada").await.status(),
+            StatusCode::CREATED
+        );
+        self.wait_for_email(email, "Confirm", 1)
+            .await
+            .token("/verify-email")
+    }
+
     pub async fn login_ok(&self, email: &str, password: &str) -> Value {
         let response = self.login(email, password).await;
         assert_eq!(response.status(), StatusCode::OK);

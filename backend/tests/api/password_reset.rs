@@ -124,6 +124,28 @@ async fn reset_requests_are_rate_limited_per_address(backend: Backend) {
     );
 }
 
+async fn reset_requests_are_rate_limited_per_client_address(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for n in 0..20 {
+        let response = forgot(&app, &format!("someone{n}@example.com")).await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+    }
+    let limited = forgot(&app, "one-more@example.com").await;
+    assert_eq!(
+        problem_code(limited, StatusCode::TOO_MANY_REQUESTS).await,
+        "rate_limited"
+    );
+}
+
+async fn a_reset_link_lives_one_hour(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (email, _) = app.signed_in_user().await;
+    forgot(&app, &email).await;
+    app.wait_for_email(&email, "Reset", 1).await;
+    let one_hour = "SELECT COUNT(*) FROM email_tokens WHERE purpose = 'reset_password' AND expires_at - created_at = 3600000";
+    assert_eq!(app.count(one_hour).await, 1);
+}
+
 async fn a_malformed_email_is_refused(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let response = app
@@ -149,5 +171,7 @@ crate::on_both_backends!(
     an_unknown_email_gets_the_same_answer_and_no_email,
     a_reset_needs_a_valid_token_and_a_good_password,
     reset_requests_are_rate_limited_per_address,
+    reset_requests_are_rate_limited_per_client_address,
+    a_reset_link_lives_one_hour,
     a_malformed_email_is_refused,
 );

@@ -90,6 +90,18 @@ async fn a_replay_after_the_grace_window_ends_the_whole_session(backend: Backend
     assert_eq!(problem_code(me, StatusCode::UNAUTHORIZED).await, "session_ended");
 }
 
+async fn a_replay_nine_seconds_later_is_still_within_the_grace_window(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, first) = app.signed_in_user().await;
+    let second: Value = refresh(&app, refresh_token(&first)).await.json().await.unwrap();
+    app.execute("UPDATE refresh_tokens SET spent_at = spent_at - 9000 WHERE spent_at IS NOT NULL")
+        .await;
+    let replay = refresh(&app, refresh_token(&first)).await;
+    assert_eq!(replay.status(), StatusCode::OK);
+    let replay: Value = replay.json().await.unwrap();
+    assert_eq!(refresh_token(&replay), refresh_token(&second));
+}
+
 async fn an_unknown_refresh_token_is_refused(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let response = refresh(&app, "not-a-token").await;
@@ -109,6 +121,23 @@ async fn a_session_idle_for_seven_days_cannot_refresh(backend: Backend) {
         problem_code(response, StatusCode::UNAUTHORIZED).await,
         "invalid_refresh_token"
     );
+}
+
+async fn a_session_idle_just_under_seven_days_still_refreshes(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, pair) = app.signed_in_user().await;
+    app.execute("UPDATE sessions SET last_used_at = last_used_at - 604740000")
+        .await;
+    assert_eq!(refresh(&app, refresh_token(&pair)).await.status(), StatusCode::OK);
+}
+
+async fn a_session_lives_thirty_days_from_sign_in(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signed_in_user().await;
+    let lifetimes = app
+        .count("SELECT COUNT(*) FROM sessions WHERE expires_at - created_at = 2592000000")
+        .await;
+    assert_eq!(lifetimes, 1);
 }
 
 async fn a_session_past_thirty_days_cannot_refresh(backend: Backend) {
@@ -143,7 +172,10 @@ crate::on_both_backends!(
     a_spent_token_within_the_grace_window_returns_the_current_pair,
     concurrent_refreshes_of_one_token_agree,
     a_replay_after_the_grace_window_ends_the_whole_session,
+    a_replay_nine_seconds_later_is_still_within_the_grace_window,
     an_unknown_refresh_token_is_refused,
+    a_session_idle_just_under_seven_days_still_refreshes,
+    a_session_lives_thirty_days_from_sign_in,
     a_session_idle_for_seven_days_cannot_refresh,
     a_session_past_thirty_days_cannot_refresh,
     logout_ends_the_session_and_its_refresh_token,

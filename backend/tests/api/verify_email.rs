@@ -5,11 +5,7 @@ use crate::helpers::{Backend, PASSWORD, TestApp, bearer, problem_code};
 
 async fn the_emailed_link_verifies_the_address_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.signup("ada@example.com", PASSWORD, "Ada").await;
-    let token = app
-        .wait_for_email("ada@example.com", "Confirm", 1)
-        .await
-        .token("/verify-email");
+    let token = app.signup_and_verification_token("ada@example.com").await;
     let response = app.post("/v1/auth/verify-email", json!({"token": token})).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
@@ -28,11 +24,7 @@ async fn the_emailed_link_verifies_the_address_once(backend: Backend) {
 
 async fn an_unknown_or_expired_token_verifies_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.signup("ada@example.com", PASSWORD, "Ada").await;
-    let token = app
-        .wait_for_email("ada@example.com", "Confirm", 1)
-        .await
-        .token("/verify-email");
+    let token = app.signup_and_verification_token("ada@example.com").await;
     let unknown = app.post("/v1/auth/verify-email", json!({"token": "nope"})).await;
     assert_eq!(
         problem_code(unknown, StatusCode::UNPROCESSABLE_ENTITY).await,
@@ -51,6 +43,13 @@ async fn an_unknown_or_expired_token_verifies_nothing(backend: Backend) {
             .await,
         0
     );
+}
+
+async fn a_verification_link_lives_twenty_four_hours(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signup_and_verification_token("ada@example.com").await;
+    let one_day = "SELECT COUNT(*) FROM email_tokens WHERE purpose = 'verify_email' AND expires_at - created_at = 86400000";
+    assert_eq!(app.count(one_day).await, 1);
 }
 
 async fn a_signed_in_user_can_ask_for_the_email_again(backend: Backend) {
@@ -97,6 +96,7 @@ async fn resending_needs_a_signed_in_user(backend: Backend) {
 crate::on_both_backends!(
     the_emailed_link_verifies_the_address_once,
     an_unknown_or_expired_token_verifies_nothing,
+    a_verification_link_lives_twenty_four_hours,
     a_signed_in_user_can_ask_for_the_email_again,
     resending_needs_a_signed_in_user,
 );

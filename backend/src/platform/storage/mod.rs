@@ -18,18 +18,6 @@ pub use key::ObjectKey;
 pub use local_disk::LocalDisk;
 pub use s3::S3Store;
 
-use std::sync::Arc;
-
-use crate::config::StorageConfig;
-
-/// The store the configuration names.
-pub async fn connect(config: &StorageConfig) -> Arc<dyn ObjectStore> {
-    match config {
-        StorageConfig::LocalDisk(root) => Arc::new(LocalDisk::new(root.clone())),
-        StorageConfig::S3(settings) => Arc::new(S3Store::connect(settings).await),
-    }
-}
-
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A stored object's bytes, as a stream of chunks.
