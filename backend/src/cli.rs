@@ -8,7 +8,6 @@ use clap::{Parser, Subcommand};
 use crate::config::Config;
 use crate::platform::db;
 use crate::startup::{self, Application};
-use crate::state::AppState;
 use crate::telemetry;
 
 /// Softly: one calm place for the stuff that quietly piles up.
@@ -89,7 +88,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let count = config.job_workers.max(1);
             let grace = config.shutdown_timeout;
             let db = startup::connect(&config).await?;
-            let state = AppState::new(config, db);
+            let state = startup::state(config, db).await?;
             let workers = startup::start_workers(&state, count);
             tracing::info!(workers = count, "job workers running");
             startup::shutdown_signal().await;

@@ -17,6 +17,7 @@ use crate::platform::db::{self, Db};
 use crate::platform::jobs::{JobRegistry, WorkerPool, spawn_workers};
 use crate::platform::mail::{FileMailer, Mailer};
 use crate::state::AppState;
+use crate::vault::{DeleteObjects, DeleteObjectsHandler, ProcessDocument, ProcessDocumentHandler, Vault};
 
 /// A built application: migrated database, bound listener, not yet serving.
 pub struct Application {
@@ -32,7 +33,7 @@ impl Application {
         let listener = TcpListener::bind((config.bind, config.port))
             .await
             .with_context(|| format!("while binding {}:{}", config.bind, config.port))?;
-        let state = AppState::new(config, db);
+        let state = state(config, db).await?;
         state.passwords.warm_up();
         Ok(Self { listener, state })
     }
@@ -94,6 +95,12 @@ pub async fn connect(config: &Config) -> anyhow::Result<Db> {
     Db::connect(&config.database_url, config.database_max_connections).await
 }
 
+/// The state of one process: the database given, the vault's store connected.
+pub async fn state(config: Config, db: Db) -> anyhow::Result<AppState> {
+    let vault = Vault::connect(&config).await?;
+    Ok(AppState::new(config, db, vault))
+}
+
 /// Every job kind this binary runs, with the adapters it needs.
 pub fn job_registry(state: &AppState) -> JobRegistry {
     let mailer: Arc<dyn Mailer> = Arc::new(FileMailer::new(state.config.data_dir.join("mail")));
@@ -106,6 +113,13 @@ pub fn job_registry(state: &AppState) -> JobRegistry {
         .register::<PasswordResetRequested, _>(PasswordResetRequestHandler {
             db: state.db.clone(),
             jobs: state.jobs.clone(),
+        })
+        .register::<ProcessDocument, _>(ProcessDocumentHandler {
+            db: state.db.clone(),
+            vault: state.vault.clone(),
+        })
+        .register::<DeleteObjects, _>(DeleteObjectsHandler {
+            store: state.vault.store.clone(),
         })
 }
 

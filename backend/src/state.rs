@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::platform::db::Db;
 use crate::platform::jobs::JobQueue;
 use crate::platform::limits::{MemoryLimiter, RateLimiter};
+use crate::vault::Vault;
 
 /// Shared, cheaply cloned application state.
 #[derive(Clone)]
@@ -17,11 +18,12 @@ pub struct AppState {
     pub limiter: Arc<dyn RateLimiter>,
     pub tokens: Arc<TokenKeys>,
     pub passwords: PasswordHasher,
+    pub vault: Vault,
 }
 
 impl AppState {
-    /// The state of the embedded default: limits in memory, jobs in the database.
-    pub fn new(config: Config, db: Db) -> Self {
+    /// Limits in memory, jobs in the database, the vault's store as configured.
+    pub fn new(config: Config, db: Db, vault: Vault) -> Self {
         let tokens = TokenKeys::new(&config.secret_key_bases, &config.api_url);
         let hashing = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
         Self {
@@ -29,6 +31,7 @@ impl AppState {
             limiter: Arc::new(MemoryLimiter::new()),
             tokens: Arc::new(tokens),
             passwords: PasswordHasher::new(hashing),
+            vault,
             config: Arc::new(config),
             db,
         }

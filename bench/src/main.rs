@@ -1,7 +1,8 @@
 //! Benchmarks the release `softly` binary as a client would see it, in one run:
 //! time from process start to the first 200 on `/up`, then requests per second and
 //! latency percentiles of `GET /up` and of `GET /v1/me` (JWT check, session lookup,
-//! user query), and the server's peak resident memory.
+//! user query), and the server's peak resident memory; first, a 100 MiB document upload
+//! (MB/s and peak memory) next to copying the same file on the same disk.
 //!
 //! `bench/run [--seconds N] [--connections N] [--database-url URL]`. The load
 //! generator shares the machine with the server: compare the two endpoints' ratios
@@ -9,6 +10,7 @@
 
 mod load;
 mod server;
+mod upload;
 
 use std::time::Duration;
 
@@ -64,6 +66,27 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let token = server.signed_in_token().await?;
+    let sample = std::env::temp_dir().join(format!("softly-bench-{}.pdf", std::process::id()));
+    upload::write_sample(&sample).await?;
+    let rss_before = server.peak_rss_kib()?;
+    let uploaded = upload::run(&server.base, &token, &sample).await;
+    let rss_after = server.peak_rss_kib()?;
+    let _ = tokio::fs::remove_file(&sample).await;
+    let uploaded = uploaded?;
+    println!(
+        "100 MiB upload: {:.0} MB/s ({:.2} s); disk copy of the same file: {:.0} MB/s ({:.2} s); upload/copy {:.2}",
+        upload::mb_per_second(uploaded.upload),
+        uploaded.upload.as_secs_f64(),
+        upload::mb_per_second(uploaded.copy),
+        uploaded.copy.as_secs_f64(),
+        upload::mb_per_second(uploaded.upload) / upload::mb_per_second(uploaded.copy),
+    );
+    println!(
+        "server peak RSS before the upload: {:.1} MiB, after: {:.1} MiB",
+        rss_before as f64 / 1024.0,
+        rss_after as f64 / 1024.0
+    );
+
     let duration = Duration::from_secs(options.seconds);
     let up = load::run(&server.base, "/up", None, options.connections, duration).await?;
     let me = load::run(

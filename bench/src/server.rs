@@ -31,6 +31,9 @@ impl Server {
             .env("PORT", port.to_string())
             .env("LOG_FORMAT", "json")
             .env("DATABASE_MAX_CONNECTIONS", "16")
+            // Room for the 100 MiB upload the bench sends.
+            .env("VAULT_MAX_UPLOAD_BYTES", (256u64 << 20).to_string())
+            .env("VAULT_QUOTA_BYTES", (1u64 << 30).to_string())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .kill_on_drop(true);

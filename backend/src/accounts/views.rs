@@ -32,6 +32,17 @@ impl From<&User> for UserView {
     }
 }
 
+/// The signed-in user, with what they keep in the vault.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    #[serde(flatten)]
+    pub user: UserView,
+    /// Bytes of documents kept.
+    pub storage_used_bytes: i64,
+    /// Bytes the user may keep.
+    pub storage_quota_bytes: i64,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserEnvelope {
     pub user: UserView,

@@ -9,6 +9,7 @@ mod error;
 mod secret;
 mod secret_key_base;
 mod storage;
+mod vault;
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -22,6 +23,7 @@ pub use database_url::{Backend, DatabaseUrl};
 pub use error::ConfigError;
 pub use secret::Secret;
 pub use storage::{S3Settings, StorageConfig};
+pub use vault::VaultLimits;
 
 /// Where the binary runs; production demands explicit secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +67,7 @@ pub struct Config {
     pub database_url: DatabaseUrl,
     /// Where the document vault keeps files.
     pub storage: StorageConfig,
+    pub vault: VaultLimits,
     /// The current signing secret first, then older ones still accepted while rotating.
     pub secret_key_bases: Vec<Secret>,
     /// Origin of the web app: links in emails and the only CORS origin.
@@ -106,6 +109,7 @@ impl Config {
         let data_dir = PathBuf::from(lookup("SOFTLY_DATA_DIR").unwrap_or_else(|| "storage".into()));
         let database_url = DatabaseUrl::parse(lookup("DATABASE_URL").as_deref(), &data_dir)?;
         let storage = StorageConfig::from_lookup(lookup, &data_dir)?;
+        let vault = VaultLimits::from_lookup(lookup)?;
         let secret_key_bases = secret_key_base::resolve(lookup, environment, &data_dir)?;
         let app_url = parse_origin("APP_URL", lookup("APP_URL"), "http://localhost:5173")?;
         let api_url = parse_origin("API_URL", lookup("API_URL"), "http://localhost:3000")?;
@@ -136,6 +140,7 @@ impl Config {
             data_dir,
             database_url,
             storage,
+            vault,
             secret_key_bases,
             app_url,
             api_url,
@@ -173,7 +178,7 @@ impl Config {
             Backend::Postgres => "postgres",
         };
         let proxies: Vec<String> = self.trusted_proxies.iter().map(ToString::to_string).collect();
-        vec![
+        let mut lines = vec![
             format!("SOFTLY_ENV={}", self.environment.as_str()),
             format!("BIND={}", self.bind),
             format!("PORT={}", self.port),
@@ -194,7 +199,9 @@ impl Config {
             format!("REQUEST_TIMEOUT_SECS={}", self.request_timeout.as_secs()),
             format!("SHUTDOWN_TIMEOUT_SECS={}", self.shutdown_timeout.as_secs()),
             format!("DATABASE_MAX_CONNECTIONS={}", self.database_max_connections),
-        ]
+        ];
+        lines.extend(self.vault.describe());
+        lines
     }
 }
 

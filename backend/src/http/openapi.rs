@@ -13,6 +13,7 @@ use utoipa::{Modify, OpenApi};
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions, passwords, profile"),
+        (name = "vault", description = "Documents: uploads, downloads, thumbnails, quota"),
         (name = "platform", description = "Health and the API description"),
     )
 )]

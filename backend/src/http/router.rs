@@ -17,8 +17,8 @@ use utoipa_axum::routes;
 use super::middleware::{self, TrustedProxies};
 use super::openapi::ApiDoc;
 use super::{ApiError, health};
-use crate::accounts;
 use crate::state::AppState;
+use crate::{accounts, vault};
 
 /// JSON bodies larger than this are refused with 413.
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
@@ -27,7 +27,7 @@ pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::up))
-        .nest("/v1", accounts::routes())
+        .nest("/v1", accounts::routes().merge(vault::routes()))
         .split_for_parts()
 }
 

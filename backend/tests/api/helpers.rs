@@ -74,6 +74,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// The application's state, for tests that drive its parts directly.
+    pub state: softly::state::AppState,
     pub data_dir: PathBuf,
     /// The PostgreSQL database's URL; None on SQLite (the file is in `data_dir`).
     pub database_url: Option<String>,
@@ -117,6 +119,7 @@ impl TestApp {
         let application = Application::build(config).await.expect("the application builds");
         let address = format!("http://{}", application.local_addr());
         let db = application.state().db.clone();
+        let state = application.state().clone();
         tokio::spawn(application.run_until_stopped(std::future::pending()));
         Self {
             address,
@@ -125,6 +128,7 @@ impl TestApp {
                 .build()
                 .unwrap(),
             db,
+            state,
             data_dir,
             database_url: database.as_ref().map(|d| d.url.clone()),
             _database: database,

@@ -15,4 +15,5 @@ mod sessions;
 mod shutdown;
 mod signup;
 mod storage;
+mod vault;
 mod verify_email;

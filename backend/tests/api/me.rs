@@ -12,8 +12,19 @@ async fn me_shows_the_signed_in_user(backend: Backend) {
     keys.sort();
     assert_eq!(
         keys,
-        ["created_at", "email", "email_verified", "id", "name", "time_zone"]
+        [
+            "created_at",
+            "email",
+            "email_verified",
+            "id",
+            "name",
+            "storage_quota_bytes",
+            "storage_used_bytes",
+            "time_zone"
+        ]
     );
+    assert_eq!(me["storage_used_bytes"], 0);
+    assert_eq!(me["storage_quota_bytes"], 1024 * 1024 * 1024);
 }
 
 async fn patch_me_changes_name_and_time_zone(backend: Backend) {

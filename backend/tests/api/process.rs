@@ -9,6 +9,7 @@ use tokio::process::{Child, Command};
 
 pub struct SoftlyProcess {
     pub child: Child,
+    pub data_dir: std::path::PathBuf,
     pub address: String,
     pub lines: Arc<Mutex<Vec<String>>>,
 }
@@ -38,6 +39,7 @@ impl SoftlyProcess {
         });
         let mut process = Self {
             child,
+            data_dir,
             address: String::new(),
             lines,
         };

@@ -4,9 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, ServerSideEncryption};
+use aws_sdk_s3::types::ServerSideEncryption;
 use futures_util::TryStreamExt;
-use softly::config::S3Settings;
 use softly::platform::storage::{LocalDisk, ObjectKey, ObjectStore, S3Store};
 
 use crate::helpers::test_service;
@@ -41,22 +40,7 @@ impl Fixture {
                 scratch,
             },
             Store::S3(endpoint) => {
-                let settings = S3Settings {
-                    bucket: format!("softly-test-{}", uuid::Uuid::now_v7().simple()),
-                    region: "eu-west-2".into(),
-                    endpoint: Some(endpoint),
-                };
-                let s3 = S3Store::connect(&settings).await;
-                let location = CreateBucketConfiguration::builder()
-                    .location_constraint(BucketLocationConstraint::EuWest2)
-                    .build();
-                s3.client()
-                    .create_bucket()
-                    .bucket(s3.bucket())
-                    .create_bucket_configuration(location)
-                    .send()
-                    .await
-                    .expect("the test bucket is created");
+                let s3 = crate::vault::create_bucket(&endpoint).await;
                 Self {
                     store: Arc::new(s3.clone()),
                     s3: Some(s3),

@@ -6,27 +6,26 @@ use utoipa::ToSchema;
 use super::credentials::confirm_password;
 use crate::accounts::domain::{DisplayName, TimeZoneName};
 use crate::accounts::store::users;
-use crate::accounts::views::UserView;
+use crate::accounts::store::users::User;
+use crate::accounts::views::{MeView, UserView};
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
 use crate::platform::time::now_ms;
 use crate::state::AppState;
+use crate::vault;
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/me", tag = "accounts", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The signed-in user", body = UserView),
+        (status = 200, description = "The signed-in user", body = MeView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn show_me(
-    State(state): State<AppState>,
-    auth: AuthUser,
-) -> Result<axum::Json<UserView>, ApiError> {
+pub async fn show_me(State(state): State<AppState>, auth: AuthUser) -> Result<axum::Json<MeView>, ApiError> {
     let user = users::find(state.db.pool(), &auth.user_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(axum::Json(UserView::from(&user)))
+    me(&state, &user).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -40,7 +39,7 @@ pub struct UpdateMeRequest {
 /// Change the name or time zone.
 #[utoipa::path(patch, path = "/me", tag = "accounts", security(("bearer" = [])), request_body = UpdateMeRequest,
     responses(
-        (status = 200, description = "The updated user", body = UserView),
+        (status = 200, description = "The updated user", body = MeView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -48,7 +47,7 @@ pub async fn update_me(
     State(state): State<AppState>,
     auth: AuthUser,
     Json(body): Json<UpdateMeRequest>,
-) -> Result<axum::Json<UserView>, ApiError> {
+) -> Result<axum::Json<MeView>, ApiError> {
     let name = body.name.as_deref().map(DisplayName::parse).transpose()?;
     let time_zone = body.time_zone.as_deref().map(TimeZoneName::parse).transpose()?;
     users::update_profile(
@@ -62,7 +61,7 @@ pub async fn update_me(
     let user = users::find(state.db.pool(), &auth.user_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(axum::Json(UserView::from(&user)))
+    me(&state, &user).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -87,9 +86,22 @@ pub async fn delete_me(
         .await?
         .ok_or(ApiError::NotFound)?;
     confirm_password(&state, &user, body.password).await?;
-    // Capabilities that keep data outside the database (the vault's objects) hook in
-    // here; rows go with the user through ON DELETE CASCADE.
-    users::delete(state.db.pool(), &user.id).await?;
+    // Rows go with the user through ON DELETE CASCADE; the vault's stored objects go
+    // through deletion jobs enqueued in the same transaction.
+    let mut tx = state.db.pool().begin().await?;
+    vault::forget_user(&mut tx, &user.id).await?;
+    users::delete(&mut *tx, &user.id).await?;
+    tx.commit().await?;
+    state.jobs.wake();
     tracing::info!(user_id = %user.id, "account deleted");
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(state: &AppState, user: &User) -> Result<axum::Json<MeView>, ApiError> {
+    let (used, quota) = vault::usage(state.db.pool(), &user.id).await?;
+    Ok(axum::Json(MeView {
+        user: UserView::from(user),
+        storage_used_bytes: used,
+        storage_quota_bytes: quota.unwrap_or(state.vault.limits.quota_bytes as i64),
+    }))
 }

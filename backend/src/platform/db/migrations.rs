@@ -27,6 +27,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "jobs",
         sql: include_str!("../../../migrations/0002_jobs.sql"),
     },
+    Migration {
+        version: 3,
+        name: "vault",
+        sql: include_str!("../../../migrations/0003_vault.sql"),
+    },
 ];
 
 /// An arbitrary constant naming Softly's migration lock.

@@ -4,18 +4,24 @@
 
 mod key;
 mod local_disk;
+mod presigned;
 mod s3;
 
 use std::future::Future;
 use std::io;
 use std::path::Path;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::Stream;
 
+use crate::config::StorageConfig;
+
 pub use key::ObjectKey;
 pub use local_disk::LocalDisk;
+pub use presigned::{DownloadAs, Presigned};
 pub use s3::S3Store;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -47,4 +53,33 @@ pub trait ObjectStore: Send + Sync + 'static {
 
     /// Removes the object; removing a missing one succeeds (deletion jobs retry).
     fn delete<'a>(&'a self, key: &'a ObjectKey) -> BoxFuture<'a, anyhow::Result<()>>;
+
+    /// A URL the client can PUT the object to directly, when the store supports that;
+    /// None means uploads go through the API.
+    fn presign_put<'a>(
+        &'a self,
+        _key: &'a ObjectKey,
+        _content_type: &'a str,
+        _expires_in: Duration,
+    ) -> BoxFuture<'a, anyhow::Result<Option<Presigned>>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// A URL the client can GET the object from directly, when the store supports that;
+    /// None means downloads stream through the API.
+    fn presign_get<'a>(
+        &'a self,
+        _key: &'a ObjectKey,
+        _download: DownloadAs<'a>,
+    ) -> BoxFuture<'a, anyhow::Result<Option<Presigned>>> {
+        Box::pin(async { Ok(None) })
+    }
+}
+
+/// The store the configuration names.
+pub async fn connect(config: &StorageConfig) -> Arc<dyn ObjectStore> {
+    match config {
+        StorageConfig::LocalDisk(root) => Arc::new(LocalDisk::new(root.clone())),
+        StorageConfig::S3(settings) => Arc::new(S3Store::connect(settings).await),
+    }
 }

@@ -1,14 +1,16 @@
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::Context;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_s3::Client;
+use aws_sdk_s3::presigning::{PresignedRequest, PresigningConfig};
 use aws_sdk_s3::primitives::ByteStream as S3Body;
 use aws_sdk_s3::types::ServerSideEncryption;
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use tokio_util::io::ReaderStream;
 
-use super::{BoxFuture, ObjectKey, ObjectStore, StoredObject};
+use super::{BoxFuture, DownloadAs, ObjectKey, ObjectStore, Presigned, StoredObject};
 use crate::config::S3Settings;
 
 /// Objects in one S3 bucket. Credentials come from the standard AWS chain: environment,
@@ -127,5 +129,58 @@ impl ObjectStore for S3Store {
                 .with_context(|| format!("while deleting {key} from S3"))?;
             Ok(())
         })
+    }
+
+    fn presign_put<'a>(
+        &'a self,
+        key: &'a ObjectKey,
+        content_type: &'a str,
+        expires_in: Duration,
+    ) -> BoxFuture<'a, anyhow::Result<Option<Presigned>>> {
+        Box::pin(async move {
+            // Content type and encryption are signed: the client must send them as given.
+            let request = self
+                .client
+                .put_object()
+                .bucket(&self.bucket)
+                .key(key.as_str())
+                .content_type(content_type)
+                .server_side_encryption(ServerSideEncryption::Aes256)
+                .presigned(PresigningConfig::expires_in(expires_in)?)
+                .await
+                .with_context(|| format!("while presigning an upload to {key}"))?;
+            Ok(Some(presigned("PUT", &request)))
+        })
+    }
+
+    fn presign_get<'a>(
+        &'a self,
+        key: &'a ObjectKey,
+        download: DownloadAs<'a>,
+    ) -> BoxFuture<'a, anyhow::Result<Option<Presigned>>> {
+        Box::pin(async move {
+            let request = self
+                .client
+                .get_object()
+                .bucket(&self.bucket)
+                .key(key.as_str())
+                .response_content_type(download.content_type)
+                .response_content_disposition(download.content_disposition)
+                .presigned(PresigningConfig::expires_in(download.expires_in)?)
+                .await
+                .with_context(|| format!("while presigning a download of {key}"))?;
+            Ok(Some(presigned("GET", &request)))
+        })
+    }
+}
+
+fn presigned(method: &'static str, request: &PresignedRequest) -> Presigned {
+    Presigned {
+        method,
+        url: request.uri().to_string(),
+        headers: request
+            .headers()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect(),
     }
 }

@@ -16,6 +16,15 @@ const HEIC_BRANDS: [&[u8; 4]; 6] = [b"heic", b"heix", b"hevc", b"hevx", b"heim",
 const HEIF_BRANDS: [&[u8; 4]; 2] = [b"mif1", b"msf1"];
 
 impl FileType {
+    pub const ALL: [Self; 6] = [
+        Self::Jpeg,
+        Self::Png,
+        Self::Webp,
+        Self::Heic,
+        Self::Heif,
+        Self::Pdf,
+    ];
+
     /// How many leading bytes [`FileType::sniff`] needs to decide.
     pub const SNIFF_LEN: usize = 64;
 

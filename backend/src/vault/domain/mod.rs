@@ -1,9 +1,11 @@
 //! Vault values that cannot hold a bad value.
 
+mod details;
 mod document_kind;
 mod file_type;
 mod filename;
 
+pub use details::{Details, DetailsInput, parse_date, parse_notes, parse_title};
 pub use document_kind::DocumentKind;
 pub use file_type::FileType;
 pub use filename::Filename;

@@ -1,0 +1,316 @@
+//! Direct uploads, for large files and the mobile app: the client announces the file,
+//! sends it straight to the store (a presigned S3 PUT; on the embedded default, the
+//! API's own signed `PUT …/content`), then asks to complete. Completion reads back what
+//! landed and accepts it only with the announced size, SHA-256 and an accepted type;
+//! otherwise the object and the upload are dropped and the answer says which check failed.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::{Landed, new_document, parse_id, unsupported_type};
+use crate::http::ApiError;
+use crate::http::error::Problem;
+use crate::http::extract::{AuthUser, Json};
+use crate::platform::time::{DAY_MS, now_ms, rfc3339};
+use crate::state::AppState;
+use crate::vault::admit::{admit, ensure_room};
+use crate::vault::domain::{DetailsInput, FileType, Filename};
+use crate::vault::intake::{Intake, digest};
+use crate::vault::store::uploads::{self, Upload};
+use crate::vault::views::{DocumentEnvelope, DocumentView, UploadTicket};
+use crate::vault::{deletion, keys};
+
+/// How long the URL to send the file to is valid.
+pub const UPLOAD_URL_LIFETIME: Duration = Duration::from_secs(15 * 60);
+/// How long an announced upload may wait for completion.
+const UPLOAD_LIFETIME_MS: i64 = DAY_MS;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUploadRequest {
+    /// The file's name on the device (metadata only).
+    filename: String,
+    byte_size: u64,
+    /// Base64 SHA-256 of the file.
+    checksum_sha256: String,
+    /// One of image/jpeg, image/png, image/webp, image/heic, image/heif, application/pdf.
+    content_type: String,
+}
+
+/// Announce a file to send directly to storage.
+#[utoipa::path(post, path = "/documents/uploads", tag = "vault", security(("bearer" = [])),
+    request_body = CreateUploadRequest,
+    responses(
+        (status = 201, description = "Send the file as the ticket says, then complete", body = UploadTicket),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "quota_exceeded", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_upload(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Json(body): Json<CreateUploadRequest>,
+) -> Result<(StatusCode, axum::Json<UploadTicket>), ApiError> {
+    let filename = Filename::sanitise(&body.filename)
+        .ok_or_else(|| ApiError::invalid("filename", "invalid_filename", "Give the file's name."))?;
+    let limit = state.vault.limits.max_upload_bytes;
+    if body.byte_size == 0 || body.byte_size > limit {
+        return Err(ApiError::invalid(
+            "byte_size",
+            "invalid_byte_size",
+            format!("A file has from 1 to {limit} bytes."),
+        ));
+    }
+    let checksum = STANDARD
+        .decode(body.checksum_sha256.trim())
+        .ok()
+        .filter(|bytes| bytes.len() == 32)
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "checksum_sha256",
+                "invalid_checksum",
+                "Send the SHA-256 of the file in base64.",
+            )
+        })?;
+    let content_type = FileType::ALL
+        .into_iter()
+        .map(FileType::mime)
+        .find(|mime| mime.eq_ignore_ascii_case(body.content_type.trim()))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "content_type",
+                "unsupported_type",
+                "Softly keeps image/jpeg, image/png, image/webp, image/heic, image/heif and application/pdf.",
+            )
+        })?;
+    ensure_room(&state, &auth.user_id, body.byte_size).await?;
+
+    let id = uuid::Uuid::now_v7().to_string();
+    let key = keys::original(&auth.user_id, &id);
+    let now = now_ms();
+    let upload = Upload {
+        id: id.clone(),
+        user_id: auth.user_id.clone(),
+        object_key: key.as_str().to_string(),
+        filename: filename.as_str().to_string(),
+        byte_size: body.byte_size as i64,
+        checksum_sha256: STANDARD.encode(checksum),
+        content_type: content_type.to_string(),
+        expires_at: now + UPLOAD_LIFETIME_MS,
+        created_at: now,
+    };
+    uploads::insert(state.db.pool(), &upload).await?;
+
+    let expires_ms = now + UPLOAD_URL_LIFETIME.as_millis() as i64;
+    let ticket = match state
+        .vault
+        .store
+        .presign_put(&key, content_type, UPLOAD_URL_LIFETIME)
+        .await?
+    {
+        Some(presigned) => UploadTicket {
+            upload_id: id,
+            url: presigned.url,
+            method: presigned.method,
+            headers: presigned.headers.into_iter().collect(),
+            expires_at: rfc3339(expires_ms),
+        },
+        None => {
+            let expires = expires_ms / 1000;
+            let signature = state.vault.upload_urls.signature(&id, expires);
+            UploadTicket {
+                url: format!(
+                    "{}/v1/documents/uploads/{id}/content?expires={expires}&signature={signature}",
+                    state.vault.api_url
+                ),
+                upload_id: id,
+                method: "PUT",
+                headers: BTreeMap::from([("content-type".to_string(), content_type.to_string())]),
+                expires_at: rfc3339(expires_ms),
+            }
+        }
+    };
+    Ok((StatusCode::CREATED, axum::Json(ticket)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SignedUrl {
+    expires: i64,
+    signature: String,
+}
+
+/// Receive the file of a direct upload (embedded default only; with S3 the ticket
+/// points at the bucket). Authorised by the URL's signature, not a bearer token.
+#[utoipa::path(put, path = "/documents/uploads/{upload_id}/content", tag = "vault",
+    params(("upload_id" = String, Path, description = "Upload id"), SignedUrl),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses(
+        (status = 204, description = "Stored; now complete the upload"),
+        (status = 403, description = "The URL's signature is wrong or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such upload", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than VAULT_MAX_UPLOAD_BYTES", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_upload_content(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    signed: Result<Query<SignedUrl>, axum::extract::rejection::QueryRejection>,
+    request: Request,
+) -> Result<StatusCode, ApiError> {
+    const BAD_SIGNATURE: ApiError = ApiError::Forbidden {
+        code: "invalid_signature",
+        detail: "This upload URL is not valid; ask for a new one.",
+    };
+    let id = parse_id(&id)?;
+    let Query(signed) = signed.map_err(|_| BAD_SIGNATURE)?;
+    if !state
+        .vault
+        .upload_urls
+        .verify(&id, signed.expires, &signed.signature)
+    {
+        return Err(BAD_SIGNATURE);
+    }
+    if signed.expires * 1000 < now_ms() {
+        return Err(ApiError::Forbidden {
+            code: "url_expired",
+            detail: "This upload URL has expired; ask for a new one.",
+        });
+    }
+    let upload = uploads::find_live(state.db.pool(), &id, None, now_ms())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut intake = Intake::create(&state.vault.scratch, state.vault.limits.max_upload_bytes)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let mut body = request.into_body().into_data_stream();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest {
+            code: "body_interrupted",
+            detail: format!("The upload was interrupted: {e}."),
+        })?;
+        intake.write(&chunk).await?;
+    }
+    let received = intake.finish().await.map_err(|e| ApiError::Internal(e.into()))?;
+    let key = keys::stored(&upload.object_key)?;
+    state
+        .vault
+        .store
+        .put_file(&key, received.file.path(), &upload.content_type)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Turn a landed upload into a document.
+#[utoipa::path(post, path = "/documents/uploads/{upload_id}/complete", tag = "vault", security(("bearer" = [])),
+    params(("upload_id" = String, Path, description = "Upload id")), request_body = DetailsInput,
+    responses(
+        (status = 201, description = "Accepted; processing follows", body = DocumentEnvelope),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "quota_exceeded", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such upload of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "upload_missing, size_mismatch, checksum_mismatch, unsupported_type, or a field is invalid", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn complete_upload(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<DetailsInput>,
+) -> Result<(StatusCode, axum::Json<DocumentEnvelope>), ApiError> {
+    let id = parse_id(&id)?;
+    let upload = uploads::find_live(state.db.pool(), &id, Some(&auth.user_id), now_ms())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let filename = Filename::sanitise(&upload.filename).expect("stored names were sanitised");
+    let details = body.validate(&filename)?;
+    let key = keys::stored(&upload.object_key)?;
+    let store = &state.vault.store;
+
+    let Some(object) = store.get(&key).await? else {
+        // Nothing landed yet: the client may still send it.
+        return Err(ApiError::invalid(
+            "upload_id",
+            "upload_missing",
+            "No file has arrived for this upload; send it, then complete.",
+        ));
+    };
+    if object.size != upload.byte_size as u64 {
+        return Err(discard(
+            &state,
+            &upload,
+            "size_mismatch",
+            "The file that arrived is not the size announced.",
+        )
+        .await);
+    }
+    let (size, sha256, head) = digest(object.body).await.map_err(anyhow::Error::new)?;
+    if size != upload.byte_size as u64 {
+        return Err(discard(
+            &state,
+            &upload,
+            "size_mismatch",
+            "The file that arrived is not the size announced.",
+        )
+        .await);
+    }
+    if STANDARD.encode(sha256) != upload.checksum_sha256 {
+        return Err(discard(
+            &state,
+            &upload,
+            "checksum_mismatch",
+            "The file that arrived does not have the SHA-256 announced.",
+        )
+        .await);
+    }
+    let Some(file_type) = FileType::sniff(&head) else {
+        let refused = unsupported_type();
+        return Err(discard(&state, &upload, "unsupported_type", &refused.to_string()).await);
+    };
+    let landed = Landed {
+        id: upload.id.clone(),
+        object_key: upload.object_key.clone(),
+        filename: &filename,
+        file_type,
+        byte_size: size,
+        sha256,
+    };
+    let document = new_document(&auth.user_id, landed, details);
+    if let Err(refused) = admit(&state, &document, Some(&upload.id)).await {
+        if matches!(refused, ApiError::Forbidden { .. }) {
+            discard(&state, &upload, "quota_exceeded", "").await;
+        }
+        return Err(refused);
+    }
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(DocumentEnvelope {
+            document: DocumentView::from(&document),
+        }),
+    ))
+}
+
+/// Drops the upload and (through a deletion job) whatever landed for it; answers the
+/// 422 to send.
+async fn discard(state: &AppState, upload: &Upload, code: &'static str, detail: &str) -> ApiError {
+    let dropped = async {
+        let mut tx = state.db.pool().begin().await?;
+        if uploads::delete(&mut *tx, &upload.id).await? {
+            deletion::enqueue(&mut tx, vec![upload.object_key.clone()]).await?;
+        }
+        tx.commit().await?;
+        state.jobs.wake();
+        anyhow::Ok(())
+    }
+    .await;
+    if let Err(e) = dropped {
+        return ApiError::Internal(e.context("while discarding a refused upload"));
+    }
+    ApiError::invalid("upload_id", code, detail.to_string())
+}

@@ -1,0 +1,217 @@
+//! Listing, reading, editing and deleting documents. Every query names the owner: any
+//! other user's id answers 404, exactly like an id that never existed.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Deserializer};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{owned_document, parse_id};
+use crate::http::ApiError;
+use crate::http::error::Problem;
+use crate::http::extract::{AuthUser, Json};
+use crate::platform::time::now_ms;
+use crate::state::AppState;
+use crate::vault::deletion;
+use crate::vault::domain::{Details, DocumentKind, parse_date, parse_notes, parse_title};
+use crate::vault::store::{documents, quota};
+use crate::vault::views::{DocumentEnvelope, DocumentList, DocumentView};
+
+const DEFAULT_PAGE: i64 = 25;
+const MAX_PAGE: i64 = 100;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only documents of this kind.
+    kind: Option<String>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// 1 to 100; 25 by default.
+    limit: Option<String>,
+}
+
+/// The user's documents, newest first.
+#[utoipa::path(get, path = "/documents", tag = "vault", security(("bearer" = [])), params(ListQuery),
+    responses(
+        (status = 200, description = "A page of documents", body = DocumentList),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_documents(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<axum::Json<DocumentList>, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::BadRequest {
+        code: "invalid_query",
+        detail: e.body_text(),
+    })?;
+    let kind = query.kind.as_deref().map(DocumentKind::parse).transpose()?;
+    let limit = match query.limit.as_deref() {
+        None => DEFAULT_PAGE,
+        Some(raw) => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE).contains(n))
+            .ok_or_else(|| ApiError::invalid("limit", "invalid_limit", "Use a limit from 1 to 100."))?,
+    };
+    let before = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let mut page = documents::list(
+        state.db.pool(),
+        &auth.user_id,
+        kind.map(DocumentKind::as_str),
+        before.as_deref(),
+        limit + 1,
+    )
+    .await?;
+    let more = page.len() as i64 > limit;
+    page.truncate(limit as usize);
+    let next_cursor = more
+        .then(|| page.last().map(|d| URL_SAFE_NO_PAD.encode(d.id.as_bytes())))
+        .flatten();
+    Ok(axum::Json(DocumentList {
+        documents: page.iter().map(DocumentView::from).collect(),
+        next_cursor,
+    }))
+}
+
+fn decode_cursor(raw: &str) -> Result<String, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(raw)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .filter(|id| uuid::Uuid::parse_str(id).is_ok())
+        .ok_or_else(|| ApiError::invalid("cursor", "invalid_cursor", "Pass back a next_cursor unchanged."))
+}
+
+/// One document.
+#[utoipa::path(get, path = "/documents/{id}", tag = "vault", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Document id")),
+    responses(
+        (status = 200, description = "The document", body = DocumentEnvelope),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document of yours", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn show_document(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<axum::Json<DocumentEnvelope>, ApiError> {
+    let document = owned_document(&state, &auth, &id).await?;
+    Ok(axum::Json(DocumentEnvelope {
+        document: DocumentView::from(&document),
+    }))
+}
+
+/// Absent leaves a field alone; `null` clears it (where it may be empty).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateDocumentRequest {
+    title: Option<String>,
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = Date)]
+    issued_on: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = Date)]
+    expires_on: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    notes: Option<Option<String>>,
+}
+
+/// A field that is present, possibly `null`.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
+}
+
+/// Change a document's details.
+#[utoipa::path(patch, path = "/documents/{id}", tag = "vault", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Document id")), request_body = UpdateDocumentRequest,
+    responses(
+        (status = 200, description = "The updated document", body = DocumentEnvelope),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_document(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<UpdateDocumentRequest>,
+) -> Result<axum::Json<DocumentEnvelope>, ApiError> {
+    let mut document = owned_document(&state, &auth, &id).await?;
+    let current_date = |raw: &Option<String>, field| raw.as_deref().map(|d| parse_date(field, d)).transpose();
+    let merged = Details {
+        title: match &body.title {
+            Some(raw) => parse_title(raw)?,
+            None => document.title.clone(),
+        },
+        kind: match &body.kind {
+            Some(raw) => DocumentKind::parse(raw)?,
+            None => DocumentKind::parse(&document.kind)?,
+        },
+        issued_on: match &body.issued_on {
+            Some(raw) => current_date(raw, "issued_on")?,
+            None => current_date(&document.issued_on, "issued_on")?,
+        },
+        expires_on: match &body.expires_on {
+            Some(raw) => current_date(raw, "expires_on")?,
+            None => current_date(&document.expires_on, "expires_on")?,
+        },
+        notes: match &body.notes {
+            Some(Some(raw)) => parse_notes(raw)?,
+            Some(None) => None,
+            None => document.notes.clone(),
+        },
+    };
+    merged.check_dates()?;
+    document.title = merged.title;
+    document.kind = merged.kind.as_str().to_string();
+    document.issued_on = merged.issued_on.map(|d| d.to_string());
+    document.expires_on = merged.expires_on.map(|d| d.to_string());
+    document.notes = merged.notes;
+    document.updated_at = now_ms();
+    documents::update_details(state.db.pool(), &document).await?;
+    Ok(axum::Json(DocumentEnvelope {
+        document: DocumentView::from(&document),
+    }))
+}
+
+/// Delete a document. The row goes at once; its stored files follow shortly.
+#[utoipa::path(delete, path = "/documents/{id}", tag = "vault", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Document id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document of yours", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete_document(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = parse_id(&id)?;
+    let mut tx = state.db.pool().begin().await?;
+    let document = documents::find_owned(&mut *tx, &auth.user_id, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !documents::delete(&mut *tx, &auth.user_id, &id).await? {
+        return Err(ApiError::NotFound);
+    }
+    quota::release(&mut *tx, &auth.user_id, document.byte_size).await?;
+    // The thumbnail key may not be written yet: the processing job deletes a thumbnail
+    // it made for a document that is gone.
+    let keys = std::iter::once(document.object_key)
+        .chain(document.thumbnail_key)
+        .collect();
+    deletion::enqueue(&mut tx, keys).await?;
+    tx.commit().await?;
+    state.jobs.wake();
+    tracing::info!(document_id = %id, "document deleted");
+    Ok(StatusCode::NO_CONTENT)
+}

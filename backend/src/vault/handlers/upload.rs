@@ -1,0 +1,207 @@
+//! `POST /v1/documents`: a file in a multipart form, streamed to a temporary file (hashed
+//! and counted on the way, cut off past the limit), then to the store.
+
+use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{StatusCode, header};
+use utoipa::ToSchema;
+
+use super::{Landed, new_document, sniffed};
+use crate::http::ApiError;
+use crate::http::error::Problem;
+use crate::http::extract::AuthUser;
+use crate::state::AppState;
+use crate::vault::admit::{admit, ensure_room};
+use crate::vault::domain::{DetailsInput, Filename};
+use crate::vault::intake::{Intake, Received};
+use crate::vault::keys;
+use crate::vault::views::{DocumentEnvelope, DocumentView};
+
+/// Room for the form's other fields and part headers beyond the file itself.
+pub const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+/// The longest text field (notes: 2000 characters of up to 4 bytes).
+const MAX_TEXT_FIELD: usize = 8 * 1024;
+
+/// The form, for the OpenAPI document.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct UploadForm {
+    /// The file: JPEG, PNG, WebP, HEIC/HEIF or PDF, decided by its bytes.
+    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    file: String,
+    title: Option<String>,
+    kind: Option<String>,
+    issued_on: Option<String>,
+    expires_on: Option<String>,
+    notes: Option<String>,
+}
+
+/// Upload a document.
+#[utoipa::path(post, path = "/documents", tag = "vault", security(("bearer" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored; processing follows", body = DocumentEnvelope),
+        (status = 400, description = "Not a well-formed multipart body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "quota_exceeded", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than VAULT_MAX_UPLOAD_BYTES", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not multipart, or the file is not an accepted type", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn upload_document(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    request: Request,
+) -> Result<(StatusCode, axum::Json<DocumentEnvelope>), ApiError> {
+    let limit = state.vault.limits.max_upload_bytes;
+    let body_limit = limit + MULTIPART_OVERHEAD;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > body_limit) {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    ensure_room(
+        &state,
+        &auth.user_id,
+        declared.unwrap_or(0).saturating_sub(MULTIPART_OVERHEAD),
+    )
+    .await?;
+
+    // The route has no default body limit; this one stops reading at the first byte past it.
+    let (parts, body) = request.into_parts();
+    let limited = axum::body::Body::new(http_body_util::Limited::new(body, body_limit as usize));
+    let mut multipart = Multipart::from_request(Request::from_parts(parts, limited), &state)
+        .await
+        .map_err(rejected)?;
+
+    let mut input = DetailsInput::default();
+    let mut file: Option<(Option<String>, Received)> = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            if file.is_some() {
+                return Err(ApiError::invalid(
+                    "file",
+                    "one_file_only",
+                    "Send one file per upload.",
+                ));
+            }
+            let filename = field.file_name().map(str::to_string);
+            let mut intake = Intake::create(&state.vault.scratch, limit)
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))?;
+            while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+                intake.write(&chunk).await?;
+            }
+            file = Some((
+                filename,
+                intake.finish().await.map_err(|e| ApiError::Internal(e.into()))?,
+            ));
+            continue;
+        }
+        let slot = match name.as_str() {
+            "title" => &mut input.title,
+            "kind" => &mut input.kind,
+            "issued_on" => &mut input.issued_on,
+            "expires_on" => &mut input.expires_on,
+            "notes" => &mut input.notes,
+            _ => {
+                return Err(ApiError::BadRequest {
+                    code: "unknown_field",
+                    detail: format!(
+                        "The form has no field {name:?}; send file, title, kind, issued_on, expires_on, notes."
+                    ),
+                });
+            }
+        };
+        *slot = Some(text(&mut field).await?);
+    }
+    let Some((filename, received)) = file else {
+        return Err(ApiError::invalid(
+            "file",
+            "file_required",
+            "Attach the file as the form field `file`.",
+        ));
+    };
+    let file_type = sniffed(&received)?;
+    let filename = filename
+        .as_deref()
+        .and_then(Filename::sanitise)
+        .unwrap_or_else(|| {
+            Filename::sanitise(&format!("document.{}", file_type.extension())).expect("a plain name")
+        });
+    let details = input.validate(&filename)?;
+
+    let id = uuid::Uuid::now_v7().to_string();
+    let key = keys::original(&auth.user_id, &id);
+    state
+        .vault
+        .store
+        .put_file(&key, received.file.path(), file_type.mime())
+        .await?;
+    let landed = Landed {
+        id,
+        object_key: key.as_str().to_string(),
+        filename: &filename,
+        file_type,
+        byte_size: received.byte_size,
+        sha256: received.sha256,
+    };
+    let document = new_document(&auth.user_id, landed, details);
+    if let Err(refused) = admit(&state, &document, None).await {
+        // Not a document after all: the stored object must not linger.
+        if let Err(e) = state.vault.store.delete(&key).await {
+            tracing::error!(error = format!("{e:#}"), key = %key, "an unadmitted upload could not be deleted");
+        }
+        return Err(refused);
+    }
+    tracing::info!(document_id = %document.id, bytes = document.byte_size, "document uploaded");
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(DocumentEnvelope {
+            document: DocumentView::from(&document),
+        }),
+    ))
+}
+
+/// A text field, bounded.
+async fn text(field: &mut Field<'_>) -> Result<String, ApiError> {
+    let name: &'static str = match field.name() {
+        Some("title") => "title",
+        Some("kind") => "kind",
+        Some("issued_on") => "issued_on",
+        Some("expires_on") => "expires_on",
+        _ => "notes",
+    };
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+        if bytes.len() + chunk.len() > MAX_TEXT_FIELD {
+            return Err(ApiError::invalid(
+                name,
+                "field_too_long",
+                "This field is far too long.",
+            ));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| ApiError::invalid(name, "invalid_text", "Send text as UTF-8."))
+}
+
+fn rejected(rejection: MultipartRejection) -> ApiError {
+    ApiError::UnsupportedMediaType(format!(
+        "Send the file as multipart/form-data with a `file` part ({rejection})."
+    ))
+}
+
+fn malformed(error: MultipartError) -> ApiError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::PayloadTooLarge;
+    }
+    ApiError::BadRequest {
+        code: "invalid_multipart",
+        detail: format!("The multipart body could not be read: {}.", error.body_text()),
+    }
+}

@@ -1,0 +1,112 @@
+//! After each upload: the stored object is read back and checked against what the
+//! upload recorded (size, SHA-256, sniffed type); images get their dimensions and a
+//! thumbnail. The document moves from `processing` to `ready`, or to `failed` with a
+//! reason the user can read. Re-running the job is harmless: a settled document is
+//! left alone.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+
+use super::context::Vault;
+use super::domain::FileType;
+use super::intake::{Intake, TempFile};
+use super::store::documents::{self, Document, Outcome};
+use super::{keys, thumbnail};
+use crate::platform::db::Db;
+use crate::platform::jobs::{Job, JobHandler};
+use crate::platform::time::now_ms;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ProcessDocument {
+    pub document_id: String,
+}
+
+impl Job for ProcessDocument {
+    const KIND: &'static str = "vault_process_document";
+}
+
+pub struct ProcessDocumentHandler {
+    pub db: Db,
+    pub vault: Vault,
+}
+
+impl JobHandler<ProcessDocument> for ProcessDocumentHandler {
+    async fn run(&self, _job_id: &str, job: ProcessDocument) -> anyhow::Result<()> {
+        let Some(document) = documents::find(self.db.pool(), &job.document_id).await? else {
+            return Ok(()); // deleted meanwhile
+        };
+        if document.status != documents::PROCESSING {
+            return Ok(());
+        }
+        let (outcome, thumbnail_key) = self.process(&document).await?;
+        let written = documents::settle(self.db.pool(), &document.id, &outcome, now_ms()).await?;
+        if !written && let Some(key) = thumbnail_key {
+            // The document went while we worked: its thumbnail must not outlive it.
+            self.vault.store.delete(&key).await?;
+        }
+        tracing::info!(document_id = %document.id, outcome = ?outcome, "document processed");
+        Ok(())
+    }
+}
+
+fn failed(reason: impl Into<String>) -> Outcome {
+    Outcome::Failed {
+        reason: reason.into(),
+    }
+}
+
+impl ProcessDocumentHandler {
+    /// Errors are transient (storage, disk) and retried; a bad file is an outcome.
+    async fn process(
+        &self,
+        document: &Document,
+    ) -> anyhow::Result<(Outcome, Option<crate::platform::storage::ObjectKey>)> {
+        let store = &self.vault.store;
+        let Some(object) = store.get(&keys::stored(&document.object_key)?).await? else {
+            return Ok((failed("The stored file is missing."), None));
+        };
+        let mut intake = Intake::create(&self.vault.scratch, u64::MAX).await?;
+        let mut body = object.body;
+        while let Some(chunk) = body.next().await {
+            intake.write(&chunk?).await?;
+        }
+        let received = intake.finish().await?;
+        if received.byte_size != document.byte_size as u64
+            || STANDARD.encode(received.sha256) != document.checksum_sha256
+        {
+            return Ok((failed("The stored file does not match what was uploaded."), None));
+        }
+        let Some(file_type) = FileType::sniff(&received.head) else {
+            return Ok((failed("The stored file is not a type Softly accepts."), None));
+        };
+        if !matches!(file_type, FileType::Jpeg | FileType::Png | FileType::Webp) {
+            // PDFs have no thumbnail; HEIC/HEIF have no decoder in this build.
+            let ready = Outcome::Ready {
+                width: None,
+                height: None,
+                thumbnail_key: None,
+            };
+            return Ok((ready, None));
+        }
+        let target = TempFile::name_in(&self.vault.scratch, "thumbnail");
+        let (source, destination) = (received.file.path().to_path_buf(), target.path().to_path_buf());
+        let max_pixels = self.vault.limits.max_image_pixels;
+        let made =
+            tokio::task::spawn_blocking(move || thumbnail::make(&source, &destination, max_pixels)).await?;
+        match made {
+            Ok(dimensions) => {
+                let key = keys::thumbnail(&document.user_id, &document.id);
+                store.put_file(&key, target.path(), "image/jpeg").await?;
+                let ready = Outcome::Ready {
+                    width: Some(i64::from(dimensions.width)),
+                    height: Some(i64::from(dimensions.height)),
+                    thumbnail_key: Some(key.as_str().to_string()),
+                };
+                Ok((ready, Some(key)))
+            }
+            Err(refusal) => Ok((failed(refusal.to_string()), None)),
+        }
+    }
+}

@@ -1,0 +1,248 @@
+use sqlx::any::AnyRow;
+use sqlx::{Any, AssertSqlSafe, Executor, Row};
+
+/// A document as stored.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub id: String,
+    pub user_id: String,
+    pub title: String,
+    pub kind: String,
+    pub issued_on: Option<String>,
+    pub expires_on: Option<String>,
+    pub notes: Option<String>,
+    pub filename: String,
+    pub content_type: String,
+    pub byte_size: i64,
+    pub checksum_sha256: String,
+    pub status: String,
+    pub failure_reason: Option<String>,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub object_key: String,
+    pub thumbnail_key: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub const PROCESSING: &str = "processing";
+pub const READY: &str = "ready";
+pub const FAILED: &str = "failed";
+
+const COLUMNS: &str = "id, user_id, title, kind, issued_on, expires_on, notes, filename, content_type, \
+    byte_size, checksum_sha256, status, failure_reason, width, height, object_key, thumbnail_key, \
+    created_at, updated_at";
+
+fn from_row(row: &AnyRow) -> Document {
+    Document {
+        id: row.get("id"),
+        user_id: row.get("user_id"),
+        title: row.get("title"),
+        kind: row.get("kind"),
+        issued_on: row.get("issued_on"),
+        expires_on: row.get("expires_on"),
+        notes: row.get("notes"),
+        filename: row.get("filename"),
+        content_type: row.get("content_type"),
+        byte_size: row.get("byte_size"),
+        checksum_sha256: row.get("checksum_sha256"),
+        status: row.get("status"),
+        failure_reason: row.get("failure_reason"),
+        width: row.get("width"),
+        height: row.get("height"),
+        object_key: row.get("object_key"),
+        thumbnail_key: row.get("thumbnail_key"),
+        created_at: row.get("created_at"),
+        updated_at: row.get("updated_at"),
+    }
+}
+
+pub async fn insert<'e>(db: impl Executor<'e, Database = Any>, d: &Document) -> sqlx::Result<()> {
+    let sql = format!(
+        "INSERT INTO documents ({COLUMNS})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+    );
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(&d.id)
+        .bind(&d.user_id)
+        .bind(&d.title)
+        .bind(&d.kind)
+        .bind(&d.issued_on)
+        .bind(&d.expires_on)
+        .bind(&d.notes)
+        .bind(&d.filename)
+        .bind(&d.content_type)
+        .bind(d.byte_size)
+        .bind(&d.checksum_sha256)
+        .bind(&d.status)
+        .bind(&d.failure_reason)
+        .bind(d.width)
+        .bind(d.height)
+        .bind(&d.object_key)
+        .bind(&d.thumbnail_key)
+        .bind(d.created_at)
+        .bind(d.updated_at)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The document `id` if `user_id` owns it.
+pub async fn find_owned<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<Document>> {
+    let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1 AND user_id = $2");
+    Ok(sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(from_row))
+}
+
+/// Any user's document, for background jobs.
+pub async fn find<'e>(db: impl Executor<'e, Database = Any>, id: &str) -> sqlx::Result<Option<Document>> {
+    let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1");
+    Ok(sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(from_row))
+}
+
+/// Up to `limit` of the user's documents older than `before` (an id), newest first.
+pub async fn list<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user_id: &str,
+    kind: Option<&str>,
+    before: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<Document>> {
+    let mut sql = format!("SELECT {COLUMNS} FROM documents WHERE user_id = $1");
+    let mut next = 2;
+    if kind.is_some() {
+        sql.push_str(&format!(" AND kind = ${next}"));
+        next += 1;
+    }
+    if before.is_some() {
+        sql.push_str(&format!(" AND id < ${next}"));
+        next += 1;
+    }
+    sql.push_str(&format!(" ORDER BY id DESC LIMIT ${next}"));
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(user_id);
+    if let Some(kind) = kind {
+        query = query.bind(kind);
+    }
+    if let Some(before) = before {
+        query = query.bind(before);
+    }
+    Ok(query
+        .bind(limit)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect())
+}
+
+/// Writes the user-editable fields of `d`.
+pub async fn update_details<'e>(db: impl Executor<'e, Database = Any>, d: &Document) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE documents SET title = $1, kind = $2, issued_on = $3, expires_on = $4, notes = $5, updated_at = $6
+         WHERE id = $7 AND user_id = $8",
+    )
+    .bind(&d.title)
+    .bind(&d.kind)
+    .bind(&d.issued_on)
+    .bind(&d.expires_on)
+    .bind(&d.notes)
+    .bind(d.updated_at)
+    .bind(&d.id)
+    .bind(&d.user_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the row; answers whether there was one.
+pub async fn delete<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user_id: &str,
+    id: &str,
+) -> sqlx::Result<bool> {
+    let result = sqlx::query("DELETE FROM documents WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// The outcome of processing, written only while the document is still processing;
+/// answers whether it was written (false: the document is gone or already settled).
+pub async fn settle<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: &str,
+    outcome: &Outcome,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let (status, reason, width, height, thumbnail) = match outcome {
+        Outcome::Ready {
+            width,
+            height,
+            thumbnail_key,
+        } => (READY, None, *width, *height, thumbnail_key.as_deref()),
+        Outcome::Failed { reason } => (FAILED, Some(reason.as_str()), None, None, None),
+    };
+    let result = sqlx::query(
+        "UPDATE documents SET status = $1, failure_reason = $2, width = $3, height = $4, thumbnail_key = $5,
+             updated_at = $6
+         WHERE id = $7 AND status = 'processing'",
+    )
+    .bind(status)
+    .bind(reason)
+    .bind(width)
+    .bind(height)
+    .bind(thumbnail)
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// How processing ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Ready {
+        width: Option<i64>,
+        height: Option<i64>,
+        thumbnail_key: Option<String>,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+/// Every object key the user's documents occupy.
+pub async fn object_keys_of_user<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user_id: &str,
+) -> sqlx::Result<Vec<String>> {
+    let rows = sqlx::query("SELECT object_key, thumbnail_key FROM documents WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(db)
+        .await?;
+    Ok(rows
+        .iter()
+        .flat_map(|row| {
+            let original: String = row.get("object_key");
+            let thumbnail: Option<String> = row.get("thumbnail_key");
+            std::iter::once(original).chain(thumbnail)
+        })
+        .collect())
+}

@@ -1,0 +1,91 @@
+use sqlx::any::AnyRow;
+use sqlx::{Any, AssertSqlSafe, Executor, Row};
+
+/// A direct upload: announced, perhaps landed, not yet a document.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub id: String,
+    pub user_id: String,
+    pub object_key: String,
+    pub filename: String,
+    pub byte_size: i64,
+    pub checksum_sha256: String,
+    pub content_type: String,
+    pub expires_at: i64,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str =
+    "id, user_id, object_key, filename, byte_size, checksum_sha256, content_type, expires_at, created_at";
+
+fn from_row(row: &AnyRow) -> Upload {
+    Upload {
+        id: row.get("id"),
+        user_id: row.get("user_id"),
+        object_key: row.get("object_key"),
+        filename: row.get("filename"),
+        byte_size: row.get("byte_size"),
+        checksum_sha256: row.get("checksum_sha256"),
+        content_type: row.get("content_type"),
+        expires_at: row.get("expires_at"),
+        created_at: row.get("created_at"),
+    }
+}
+
+pub async fn insert<'e>(db: impl Executor<'e, Database = Any>, u: &Upload) -> sqlx::Result<()> {
+    let sql = format!("INSERT INTO uploads ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(&u.id)
+        .bind(&u.user_id)
+        .bind(&u.object_key)
+        .bind(&u.filename)
+        .bind(u.byte_size)
+        .bind(&u.checksum_sha256)
+        .bind(&u.content_type)
+        .bind(u.expires_at)
+        .bind(u.created_at)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The upload if it exists and has not expired; `user_id` None for the signed-URL
+/// route, whose signature names the upload.
+pub async fn find_live<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: &str,
+    user_id: Option<&str>,
+    now: i64,
+) -> sqlx::Result<Option<Upload>> {
+    let sql = format!("SELECT {COLUMNS} FROM uploads WHERE id = $1 AND expires_at > $2");
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .bind(now)
+        .fetch_optional(db)
+        .await?;
+    Ok(row
+        .as_ref()
+        .map(from_row)
+        .filter(|upload| user_id.is_none_or(|owner| upload.user_id == owner)))
+}
+
+/// Deletes the row; answers whether there was one (only one completion wins).
+pub async fn delete<'e>(db: impl Executor<'e, Database = Any>, id: &str) -> sqlx::Result<bool> {
+    let result = sqlx::query("DELETE FROM uploads WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// The object keys of the user's unfinished uploads.
+pub async fn object_keys_of_user<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user_id: &str,
+) -> sqlx::Result<Vec<String>> {
+    let rows = sqlx::query("SELECT object_key FROM uploads WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.iter().map(|row| row.get("object_key")).collect())
+}

@@ -1,0 +1,249 @@
+//! Direct uploads: announce, send straight to the store, complete.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::samples::{html, pdf, png};
+use super::{Setup, VaultApp, code_of, on_both_setups};
+
+pub fn checksum(bytes: &[u8]) -> String {
+    STANDARD.encode(Sha256::digest(bytes))
+}
+
+/// Announces a file; answers the ticket.
+pub async fn announce(
+    vault: &VaultApp,
+    token: &str,
+    byte_size: usize,
+    checksum: &str,
+    content_type: &str,
+) -> Value {
+    let body = json!({
+        "filename": "scan.pdf", "byte_size": byte_size, "checksum_sha256": checksum, "content_type": content_type,
+    });
+    let response = vault
+        .app
+        .send(Method::POST, "/v1/documents/uploads", token, Some(body))
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json().await.unwrap()
+}
+
+/// Sends `bytes` as the ticket says; answers the status. An API URL is sent to the
+/// test server (the configured API_URL names the production port).
+pub async fn send(vault: &VaultApp, ticket: &Value, bytes: Vec<u8>) -> StatusCode {
+    let mut url = ticket["url"].as_str().unwrap().to_string();
+    if let Some(path) = url.strip_prefix("http://localhost:3000") {
+        url = format!("{}{path}", vault.app.address);
+    }
+    let method = Method::from_bytes(ticket["method"].as_str().unwrap().as_bytes()).unwrap();
+    let mut request = vault.app.client.request(method, url).body(bytes);
+    for (name, value) in ticket["headers"].as_object().unwrap() {
+        request = request.header(name, value.as_str().unwrap());
+    }
+    request.send().await.unwrap().status()
+}
+
+/// Announces and sends `bytes` without completing; answers the upload id.
+pub async fn land(vault: &VaultApp, token: &str, bytes: &[u8]) -> String {
+    let ticket = announce(vault, token, bytes.len(), &checksum(bytes), "application/pdf").await;
+    assert!(send(vault, &ticket, bytes.to_vec()).await.is_success());
+    ticket["upload_id"].as_str().unwrap().to_string()
+}
+
+async fn complete(vault: &VaultApp, token: &str, upload_id: &str, body: Value) -> reqwest::Response {
+    let path = format!("/v1/documents/uploads/{upload_id}/complete");
+    vault.app.send(Method::POST, &path, token, Some(body)).await
+}
+
+async fn a_direct_upload_becomes_a_ready_document(setup: Setup) {
+    let vault = VaultApp::spawn(setup).await;
+    let token = vault.user().await;
+    let bytes = png(64, 48);
+    let ticket = announce(&vault, &token, bytes.len(), &checksum(&bytes), "image/png").await;
+    assert_eq!(ticket["method"], "PUT");
+    assert_eq!(ticket["headers"]["content-type"], "image/png");
+    if vault.s3.is_some() {
+        assert_eq!(ticket["headers"]["x-amz-server-side-encryption"], "AES256");
+        assert!(ticket["url"].as_str().unwrap().contains("X-Amz-Expires=900"));
+    }
+    assert!(send(&vault, &ticket, bytes.clone()).await.is_success());
+    let upload_id = ticket["upload_id"].as_str().unwrap();
+    let response = complete(
+        &vault,
+        &token,
+        upload_id,
+        json!({"title": "Licence", "kind": "driving_licence"}),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let document = response.json::<Value>().await.unwrap()["document"].clone();
+    assert_eq!(document["id"], upload_id);
+    assert_eq!(document["kind"], "driving_licence");
+    assert_eq!(document["content_type"], "image/png");
+    let ready = vault.settled(&token, upload_id).await;
+    assert_eq!(ready["status"], "ready");
+    assert_eq!(ready["width"], 64);
+    let (_, _, stored) = vault
+        .fetch(&format!("/v1/documents/{upload_id}/file"), &token)
+        .await;
+    assert_eq!(stored, bytes);
+    // Completing twice does not make two documents.
+    let again = complete(&vault, &token, upload_id, json!({})).await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        vault.app.get_json("/v1/me", &token).await["storage_used_bytes"],
+        bytes.len()
+    );
+}
+
+async fn a_mismatched_upload_is_refused_with_a_precise_code_and_nothing_kept(setup: Setup) {
+    let vault = VaultApp::spawn(setup).await;
+    let token = vault.user().await;
+    let good = pdf(2000, 7);
+    let mut corrupted = good.clone();
+    corrupted[1500] ^= 0xFF;
+    let longer = pdf(2100, 7);
+    let cases = [
+        (good.len(), checksum(&good), corrupted, "checksum_mismatch"),
+        (good.len(), checksum(&good), longer, "size_mismatch"),
+        (html().len(), checksum(&html()), html(), "unsupported_type"),
+    ];
+    for (size, sum, sent, code) in cases {
+        let ticket = announce(&vault, &token, size, &sum, "application/pdf").await;
+        assert!(send(&vault, &ticket, sent).await.is_success());
+        let upload_id = ticket["upload_id"].as_str().unwrap();
+        let response = complete(&vault, &token, upload_id, json!({})).await;
+        assert_eq!(code_of(response, StatusCode::UNPROCESSABLE_ENTITY).await, code);
+        let again = complete(&vault, &token, upload_id, json!({})).await;
+        assert_eq!(again.status(), StatusCode::NOT_FOUND, "the upload is gone");
+    }
+    assert!(vault.objects_after_jobs().await.is_empty(), "nothing kept");
+    assert_eq!(vault.app.count("SELECT COUNT(*) FROM documents").await, 0);
+    assert_eq!(
+        vault.app.get_json("/v1/me", &token).await["storage_used_bytes"],
+        0
+    );
+}
+
+async fn completing_before_the_file_arrives_says_so_and_keeps_the_upload(setup: Setup) {
+    let vault = VaultApp::spawn(setup).await;
+    let token = vault.user().await;
+    let bytes = pdf(800, 5);
+    let ticket = announce(&vault, &token, bytes.len(), &checksum(&bytes), "application/pdf").await;
+    let upload_id = ticket["upload_id"].as_str().unwrap();
+    let response = complete(&vault, &token, upload_id, json!({})).await;
+    assert_eq!(
+        code_of(response, StatusCode::UNPROCESSABLE_ENTITY).await,
+        "upload_missing"
+    );
+    assert!(send(&vault, &ticket, bytes).await.is_success());
+    let response = complete(&vault, &token, upload_id, json!({"kind": "nonsense"})).await;
+    assert_eq!(
+        code_of(response, StatusCode::UNPROCESSABLE_ENTITY).await,
+        "invalid_kind"
+    );
+    let response = complete(&vault, &token, upload_id, json!({})).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+async fn announcements_are_checked(setup: Setup) {
+    let vault = VaultApp::spawn_with(setup, &[("VAULT_MAX_UPLOAD_BYTES", "1000")]).await;
+    let token = vault.user().await;
+    let sum = checksum(b"x");
+    let cases = [
+        (
+            json!({"filename": "a.pdf", "byte_size": 1001, "checksum_sha256": sum, "content_type": "application/pdf"}),
+            "invalid_byte_size",
+        ),
+        (
+            json!({"filename": "a.pdf", "byte_size": 0, "checksum_sha256": sum, "content_type": "application/pdf"}),
+            "invalid_byte_size",
+        ),
+        (
+            json!({"filename": "a.pdf", "byte_size": 10, "checksum_sha256": "abc", "content_type": "application/pdf"}),
+            "invalid_checksum",
+        ),
+        (
+            json!({"filename": "a.html", "byte_size": 10, "checksum_sha256": sum, "content_type": "text/html"}),
+            "unsupported_type",
+        ),
+        (
+            json!({"filename": "..", "byte_size": 10, "checksum_sha256": sum, "content_type": "application/pdf"}),
+            "invalid_filename",
+        ),
+    ];
+    for (body, code) in cases {
+        let response = vault
+            .app
+            .send(Method::POST, "/v1/documents/uploads", &token, Some(body))
+            .await;
+        assert_eq!(code_of(response, StatusCode::UNPROCESSABLE_ENTITY).await, code);
+    }
+    assert_eq!(vault.app.count("SELECT COUNT(*) FROM uploads").await, 0);
+    let ok = announce(&vault, &token, 1000, &sum, "application/pdf").await;
+    assert!(ok["upload_id"].is_string());
+}
+
+async fn another_users_upload_cannot_be_completed(setup: Setup) {
+    let vault = VaultApp::spawn(setup).await;
+    let (owner, intruder) = (vault.user().await, vault.user().await);
+    let upload_id = land(&vault, &owner, &pdf(500, 1)).await;
+    let response = complete(&vault, &intruder, &upload_id, json!({})).await;
+    assert_eq!(code_of(response, StatusCode::NOT_FOUND).await, "not_found");
+    let response = complete(&vault, &owner, &upload_id, json!({})).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+on_both_setups!(
+    a_direct_upload_becomes_a_ready_document,
+    a_mismatched_upload_is_refused_with_a_precise_code_and_nothing_kept,
+    completing_before_the_file_arrives_says_so_and_keeps_the_upload,
+    announcements_are_checked,
+    another_users_upload_cannot_be_completed,
+);
+
+#[tokio::test]
+async fn the_embedded_upload_url_needs_its_signature_and_its_time() {
+    let vault = VaultApp::spawn(Setup::Disk).await;
+    let token = vault.user().await;
+    let bytes = pdf(300, 1);
+    let ticket = announce(&vault, &token, bytes.len(), &checksum(&bytes), "application/pdf").await;
+    let url = ticket["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("http://localhost:3000/v1/documents/uploads/"),
+        "{url}"
+    );
+    let path = url.strip_prefix("http://localhost:3000").unwrap();
+    let tampered = format!("{}x", path);
+    let response = vault
+        .app
+        .request(Method::PUT, &tampered)
+        .body(bytes.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        code_of(response, StatusCode::FORBIDDEN).await,
+        "invalid_signature"
+    );
+    let (base, signature) = path.split_once("&signature=").unwrap();
+    let later = format!("{}&signature={signature}", base.replace("expires=", "expires=9"));
+    let response = vault
+        .app
+        .request(Method::PUT, &later)
+        .body(bytes.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        code_of(response, StatusCode::FORBIDDEN).await,
+        "invalid_signature"
+    );
+    assert!(vault.objects().await.is_empty());
+    assert!(send(&vault, &ticket, bytes).await.is_success());
+    assert_eq!(vault.objects().await.len(), 1);
+}
