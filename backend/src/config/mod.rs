@@ -81,6 +81,8 @@ pub struct Config {
     pub job_workers: usize,
     pub job_poll_interval: Duration,
     pub request_timeout: Duration,
+    /// Longer limit for requests that carry a file (uploads over slow links).
+    pub upload_timeout: Duration,
     pub shutdown_timeout: Duration,
     pub database_max_connections: u32,
 }
@@ -158,6 +160,11 @@ impl Config {
                 lookup("REQUEST_TIMEOUT_SECS"),
                 30,
             )?),
+            upload_timeout: Duration::from_secs(parse_var(
+                "UPLOAD_TIMEOUT_SECS",
+                lookup("UPLOAD_TIMEOUT_SECS"),
+                600,
+            )?),
             shutdown_timeout: Duration::from_secs(parse_var(
                 "SHUTDOWN_TIMEOUT_SECS",
                 lookup("SHUTDOWN_TIMEOUT_SECS"),
@@ -197,6 +204,7 @@ impl Config {
             format!("JOB_WORKERS={}", self.job_workers),
             format!("JOB_POLL_INTERVAL_MS={}", self.job_poll_interval.as_millis()),
             format!("REQUEST_TIMEOUT_SECS={}", self.request_timeout.as_secs()),
+            format!("UPLOAD_TIMEOUT_SECS={}", self.upload_timeout.as_secs()),
             format!("SHUTDOWN_TIMEOUT_SECS={}", self.shutdown_timeout.as_secs()),
             format!("DATABASE_MAX_CONNECTIONS={}", self.database_max_connections),
         ];

@@ -48,7 +48,13 @@ pub fn build(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
-        .layer(from_fn_with_state(config.request_timeout, middleware::timeout))
+        .layer(from_fn_with_state(
+            middleware::Timeouts {
+                request: config.request_timeout,
+                upload: config.upload_timeout,
+            },
+            middleware::timeout,
+        ))
         .layer(from_fn(middleware::security_headers))
         .layer(cors(&config.app_url))
         .layer(CatchPanicLayer::custom(panicked))

@@ -19,6 +19,7 @@ mod upload_urls;
 mod views;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,7 +27,7 @@ pub use context::Vault;
 pub use deletion::{DeleteObjects, DeleteObjectsHandler, forget_user};
 pub use processing::{ProcessDocument, ProcessDocumentHandler};
 pub use store::quota::usage;
-pub use thumbnail::THUMBNAIL_SIZE;
+pub use upload_urls::UploadUrls;
 
 use crate::state::AppState;
 
@@ -51,4 +52,31 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(handlers::files::download_file))
         .routes(routes!(handlers::files::download_thumbnail))
         .merge(file_bodies)
+}
+
+/// Whether a request sends a file to the vault (the routes with their own body limit,
+/// which also get `UPLOAD_TIMEOUT_SECS`).
+pub fn carries_file(method: &Method, path: &str) -> bool {
+    match *method {
+        Method::POST => path == "/v1/documents",
+        Method::PUT => path
+            .strip_prefix("/v1/documents/uploads/")
+            .is_some_and(|rest| rest.ends_with("/content") && rest.matches('/').count() == 1),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_file_bodies_are_recognised() {
+        assert!(carries_file(&Method::POST, "/v1/documents"));
+        assert!(carries_file(&Method::PUT, "/v1/documents/uploads/0190/content"));
+        assert!(!carries_file(&Method::GET, "/v1/documents"));
+        assert!(!carries_file(&Method::POST, "/v1/documents/uploads"));
+        assert!(!carries_file(&Method::PUT, "/v1/documents/uploads/a/b/content"));
+        assert!(!carries_file(&Method::POST, "/v1/me"));
+    }
 }

@@ -156,12 +156,28 @@ async fn an_empty_file_is_an_empty_object(kind: Store) {
     assert_eq!(fixture.read(&key).await.unwrap(), Vec::<u8>::new());
 }
 
+async fn a_temporary_file_is_stored_whole_and_may_be_moved(kind: Store) {
+    let fixture = Fixture::new(kind).await;
+    let key = key("documents/g/original");
+    let (path, bytes) = fixture.file("temporary", 200_000, 8);
+    fixture
+        .store
+        .put_temp_file(&key, &path, "application/pdf")
+        .await
+        .unwrap();
+    assert_eq!(fixture.read(&key).await.unwrap(), bytes);
+    if fixture.s3.is_none() {
+        assert!(!path.exists(), "local disk moves the file instead of copying it");
+    }
+}
+
 on_both_stores!(
     a_stored_file_reads_back_byte_for_byte,
     storing_again_replaces_the_whole_object,
     a_missing_object_has_no_size_and_no_body,
     deleting_removes_the_object_and_deleting_again_succeeds,
     an_empty_file_is_an_empty_object,
+    a_temporary_file_is_stored_whole_and_may_be_moved,
 );
 
 #[tokio::test]

@@ -59,6 +59,41 @@ impl ObjectStore for LocalDisk {
         })
     }
 
+    fn put_temp_file<'a>(
+        &'a self,
+        key: &'a ObjectKey,
+        source: &'a Path,
+        content_type: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            let target = self.path(key);
+            let folder = target
+                .parent()
+                .context("an object key names a file")?
+                .to_path_buf();
+            tokio::fs::create_dir_all(&folder)
+                .await
+                .with_context(|| format!("while creating {}", folder.display()))?;
+            // The bytes reach the disk before the name does.
+            tokio::fs::File::open(source)
+                .await?
+                .sync_all()
+                .await
+                .with_context(|| format!("while syncing {}", source.display()))?;
+            match tokio::fs::rename(source, &target).await {
+                Ok(()) => {
+                    tokio::fs::File::open(&folder).await?.sync_all().await?;
+                    Ok(())
+                }
+                // Scratch space on another filesystem: copy instead.
+                Err(e) if e.kind() == std::io::ErrorKind::CrossesDevices => {
+                    self.put_file(key, source, content_type).await
+                }
+                Err(e) => Err(e).with_context(|| format!("while storing {key}")),
+            }
+        })
+    }
+
     fn size<'a>(&'a self, key: &'a ObjectKey) -> BoxFuture<'a, anyhow::Result<Option<u64>>> {
         Box::pin(async move {
             match tokio::fs::metadata(self.path(key)).await {

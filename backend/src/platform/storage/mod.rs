@@ -45,6 +45,18 @@ pub trait ObjectStore: Send + Sync + 'static {
         content_type: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<()>>;
 
+    /// Stores a temporary file the caller is done with. Same guarantee as
+    /// [`ObjectStore::put_file`]; a store on the same disk may move the file instead of
+    /// copying it, so `source` may be gone afterwards.
+    fn put_temp_file<'a>(
+        &'a self,
+        key: &'a ObjectKey,
+        source: &'a Path,
+        content_type: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        self.put_file(key, source, content_type)
+    }
+
     /// The object's size, or None when there is none.
     fn size<'a>(&'a self, key: &'a ObjectKey) -> BoxFuture<'a, anyhow::Result<Option<u64>>>;
 
@@ -55,11 +67,13 @@ pub trait ObjectStore: Send + Sync + 'static {
     fn delete<'a>(&'a self, key: &'a ObjectKey) -> BoxFuture<'a, anyhow::Result<()>>;
 
     /// A URL the client can PUT the object to directly, when the store supports that;
-    /// None means uploads go through the API.
+    /// None means uploads go through the API. The store refuses a body whose SHA-256
+    /// (base64) is not `checksum_sha256`, so the URL admits exactly one content.
     fn presign_put<'a>(
         &'a self,
         _key: &'a ObjectKey,
         _content_type: &'a str,
+        _checksum_sha256: &'a str,
         _expires_in: Duration,
     ) -> BoxFuture<'a, anyhow::Result<Option<Presigned>>> {
         Box::pin(async { Ok(None) })

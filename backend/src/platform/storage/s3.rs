@@ -135,10 +135,12 @@ impl ObjectStore for S3Store {
         &'a self,
         key: &'a ObjectKey,
         content_type: &'a str,
+        checksum_sha256: &'a str,
         expires_in: Duration,
     ) -> BoxFuture<'a, anyhow::Result<Option<Presigned>>> {
         Box::pin(async move {
-            // Content type and encryption are signed: the client must send them as given.
+            // Content type, encryption and checksum are signed: the client must send them
+            // as given, and S3 refuses a body with another SHA-256.
             let request = self
                 .client
                 .put_object()
@@ -146,6 +148,7 @@ impl ObjectStore for S3Store {
                 .key(key.as_str())
                 .content_type(content_type)
                 .server_side_encryption(ServerSideEncryption::Aes256)
+                .checksum_sha256(checksum_sha256)
                 .presigned(PresigningConfig::expires_in(expires_in)?)
                 .await
                 .with_context(|| format!("while presigning an upload to {key}"))?;

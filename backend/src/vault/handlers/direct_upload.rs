@@ -113,7 +113,7 @@ pub async fn create_upload(
     let ticket = match state
         .vault
         .store
-        .presign_put(&key, content_type, UPLOAD_URL_LIFETIME)
+        .presign_put(&key, content_type, &upload.checksum_sha256, UPLOAD_URL_LIFETIME)
         .await?
     {
         Some(presigned) => UploadTicket {
@@ -203,7 +203,7 @@ pub async fn put_upload_content(
     state
         .vault
         .store
-        .put_file(&key, received.file.path(), &upload.content_type)
+        .put_temp_file(&key, received.file.path(), &upload.content_type)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -140,7 +140,7 @@ pub async fn upload_document(
     state
         .vault
         .store
-        .put_file(&key, received.file.path(), file_type.mime())
+        .put_temp_file(&key, received.file.path(), file_type.mime())
         .await?;
     let landed = Landed {
         id,

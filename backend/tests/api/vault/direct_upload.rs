@@ -69,6 +69,12 @@ async fn a_direct_upload_becomes_a_ready_document(setup: Setup) {
     if vault.s3.is_some() {
         assert_eq!(ticket["headers"]["x-amz-server-side-encryption"], "AES256");
         assert!(ticket["url"].as_str().unwrap().contains("X-Amz-Expires=900"));
+        let sum = checksum(&bytes);
+        assert_eq!(
+            ticket["headers"]["x-amz-checksum-sha256"],
+            sum.as_str(),
+            "S3 checks the body"
+        );
     }
     assert!(send(&vault, &ticket, bytes.clone()).await.is_success());
     let upload_id = ticket["upload_id"].as_str().unwrap();
@@ -243,6 +249,23 @@ async fn the_embedded_upload_url_needs_its_signature_and_its_time() {
         code_of(response, StatusCode::FORBIDDEN).await,
         "invalid_signature"
     );
+    // A correctly signed URL whose time has passed.
+    let upload_id = ticket["upload_id"].as_str().unwrap();
+    let past = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        - 1) as i64;
+    let signature = vault.app.state.vault.upload_urls.signature(upload_id, past);
+    let expired = format!("/v1/documents/uploads/{upload_id}/content?expires={past}&signature={signature}");
+    let response = vault
+        .app
+        .request(Method::PUT, &expired)
+        .body(bytes.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(code_of(response, StatusCode::FORBIDDEN).await, "url_expired");
     assert!(vault.objects().await.is_empty());
     assert!(send(&vault, &ticket, bytes).await.is_success());
     assert_eq!(vault.objects().await.len(), 1);

@@ -68,6 +68,8 @@ async fn presigned_uploads_and_downloads_work_and_tampering_is_refused() {
         StatusCode::FORBIDDEN
     );
 
+    // The URL admits only the announced content: other bytes are refused by S3 itself.
+    assert_eq!(send(&vault, &ticket, pdf(4000, 2)).await, StatusCode::BAD_REQUEST);
     assert_eq!(send(&vault, &ticket, bytes.clone()).await, StatusCode::OK);
     let path = format!(
         "/v1/documents/uploads/{}/complete",
@@ -105,7 +107,12 @@ async fn presigned_urls_stop_working_when_they_expire() {
     let store: Arc<dyn ObjectStore> = Arc::new(s3.clone());
     let key = ObjectKey::parse("documents/expiry/original").unwrap();
     let put = store
-        .presign_put(&key, "application/pdf", Duration::from_secs(1))
+        .presign_put(
+            &key,
+            "application/pdf",
+            &checksum(&pdf(100, 1)),
+            Duration::from_secs(1),
+        )
         .await
         .unwrap()
         .unwrap();

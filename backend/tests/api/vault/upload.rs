@@ -177,3 +177,49 @@ on_both_setups!(
     a_form_without_a_file_or_a_body_that_is_not_a_form_is_refused,
     a_file_over_the_limit_is_refused_with_413_and_one_at_it_is_accepted,
 );
+
+/// Uploads a 3-chunk PDF whose chunks arrive `pause` apart.
+async fn trickle(vault: &VaultApp, token: &str, pause: std::time::Duration) -> reqwest::Response {
+    let chunks = futures_util::stream::unfold(0u8, move |n| async move {
+        if n == 3 {
+            return None;
+        }
+        if n > 0 {
+            tokio::time::sleep(pause).await;
+        }
+        let chunk = if n == 0 {
+            b"%PDF-1.7\n".to_vec()
+        } else {
+            vec![b'x'; 1000]
+        };
+        Some((Ok::<_, std::io::Error>(chunk), n + 1))
+    });
+    let part = reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(chunks)).file_name("slow.pdf");
+    vault
+        .app
+        .request(Method::POST, "/v1/documents")
+        .bearer_auth(token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_get_their_own_longer_timeout() {
+    let pause = std::time::Duration::from_millis(1200);
+    let short = [("REQUEST_TIMEOUT_SECS", "1"), ("UPLOAD_TIMEOUT_SECS", "1")];
+    let vault = VaultApp::spawn_with(Setup::Disk, &short).await;
+    let token = vault.user().await;
+    let response = trickle(&vault, &token, pause).await;
+    assert_eq!(
+        code_of(response, StatusCode::SERVICE_UNAVAILABLE).await,
+        "request_timeout"
+    );
+    assert_eq!(vault.app.count("SELECT COUNT(*) FROM documents").await, 0);
+
+    let long = [("REQUEST_TIMEOUT_SECS", "1"), ("UPLOAD_TIMEOUT_SECS", "10")];
+    let vault = VaultApp::spawn_with(Setup::Disk, &long).await;
+    let token = vault.user().await;
+    assert_eq!(trickle(&vault, &token, pause).await.status(), StatusCode::CREATED);
+}
