@@ -17,13 +17,24 @@ pub struct SoftlyProcess {
 impl SoftlyProcess {
     /// `softly serve` on a fresh embedded data dir, JSON logs, port 0.
     pub async fn start() -> Self {
+        Self::start_with(&[], &[]).await
+    }
+
+    /// Like [`SoftlyProcess::start`], with variables set and others removed.
+    pub async fn start_with(set: &[(&str, &str)], remove: &[&str]) -> Self {
         let data_dir = std::env::temp_dir().join(format!("softly-process-{}", uuid::Uuid::now_v7().simple()));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_softly"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_softly"));
+        command
             .env_remove("DATABASE_URL")
             .env_remove("RUST_LOG")
             .env("SOFTLY_DATA_DIR", &data_dir)
             .env("PORT", "0")
-            .env("LOG_FORMAT", "json")
+            .env("LOG_FORMAT", "json");
+        for name in remove {
+            command.env_remove(name);
+        }
+        command.envs(set.iter().copied());
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .kill_on_drop(true)

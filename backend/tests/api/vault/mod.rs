@@ -10,6 +10,7 @@ mod presigned;
 mod processing;
 mod quota;
 mod samples;
+mod task_role;
 mod upload;
 
 use std::path::PathBuf;

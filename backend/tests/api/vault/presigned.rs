@@ -22,6 +22,13 @@ async fn start_s3s() -> Option<String> {
     let key = test_service("AWS_ACCESS_KEY_ID", "AWS credentials for s3s-fs")?;
     let secret =
         std::env::var("AWS_SECRET_ACCESS_KEY").expect("AWS_SECRET_ACCESS_KEY goes with AWS_ACCESS_KEY_ID");
+    Some(start_s3s_accepting(&key, &secret).await.0)
+}
+
+/// s3s-fs on a loopback port accepting only `key`/`secret`; answers its endpoint and
+/// the folder it keeps buckets in (one folder per bucket).
+pub async fn start_s3s_accepting(key: &str, secret: &str) -> (String, std::path::PathBuf) {
+    let (key, secret) = (key.to_string(), secret.to_string());
     let root = std::env::temp_dir().join(format!("softly-s3s-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&root).unwrap();
     let mut builder = S3ServiceBuilder::new(s3s_fs::FileSystem::new(&root).unwrap());
@@ -39,7 +46,7 @@ async fn start_s3s() -> Option<String> {
             });
         }
     });
-    Some(format!("http://{address}"))
+    (format!("http://{address}"), root)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
