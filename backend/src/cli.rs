@@ -1,4 +1,4 @@
-//! The command line: `softly [serve|migrate|worker|config]`.
+//! The command line: `softly [serve|migrate|worker|config|healthcheck]`.
 
 use std::process::ExitCode;
 
@@ -31,12 +31,17 @@ enum Command {
     Worker,
     /// Print the resolved configuration, secrets redacted.
     Config,
+    /// Exit 0 when this host's server answers 200 on /up (reads only PORT).
+    Healthcheck,
 }
 
 /// Runs the command line; the exit code is 0 on success, 1 on failure, 2 on bad
 /// configuration.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Healthcheck) = cli.command {
+        return crate::healthcheck::run();
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -96,6 +101,6 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             state.db.close().await;
             Ok(())
         }
-        Command::Config => unreachable!("handled before the runtime starts"),
+        Command::Config | Command::Healthcheck => unreachable!("handled before the runtime starts"),
     }
 }

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod cli;
 pub mod config;
+pub mod healthcheck;
 pub mod http;
 pub mod invalid;
 pub mod platform;

@@ -24,7 +24,7 @@ fn help_lists_every_subcommand() {
     let output = softly(&["--help"], &[]);
     assert!(output.status.success());
     let help = String::from_utf8(output.stdout).unwrap();
-    for command in ["serve", "migrate", "worker", "config"] {
+    for command in ["serve", "migrate", "worker", "config", "healthcheck"] {
         assert!(help.contains(command), "{command} missing from\n{help}");
     }
 }
@@ -135,4 +135,28 @@ async fn each_request_writes_one_json_line_with_route_status_latency_and_user() 
             .all(|l| !l.contains("a long enough password")),
         "passwords never reach the log"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthcheck_exits_0_when_up_answers_200_and_1_when_nothing_listens() {
+    let server = SoftlyProcess::start().await;
+    let port = server.address.rsplit(':').next().unwrap().to_string();
+    let healthy = tokio::task::spawn_blocking(move || softly(&["healthcheck"], &[("PORT", &port)]))
+        .await
+        .unwrap();
+    assert!(
+        healthy.status.success(),
+        "{}",
+        String::from_utf8_lossy(&healthy.stderr)
+    );
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let unhealthy = softly(&["healthcheck"], &[("PORT", &closed)]);
+    assert_eq!(unhealthy.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unhealthy.stderr).starts_with("unhealthy:"));
 }

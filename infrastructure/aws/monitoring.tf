@@ -1,0 +1,84 @@
+# Alarms to an SNS topic: the API failing (ALB 5xx), running hot (ECS CPU), and the
+# database filling up (RDS free storage).
+
+resource "aws_cloudwatch_log_group" "flow" {
+  name              = "/vpc/${var.name}/rejected"
+  retention_in_days = var.log_retention_days
+}
+
+resource "aws_sns_topic" "alarms" {
+  name              = "${var.name}-alarms"
+  kms_master_key_id = "alias/aws/sns"
+}
+
+resource "aws_sns_topic_subscription" "alarms_email" {
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = var.alarm_email
+}
+
+locals {
+  alarms = {
+    alb_5xx = {
+      description = "The API answered more than 10 server errors in 5 minutes"
+      namespace   = "AWS/ApplicationELB"
+      metric      = "HTTPCode_Target_5XX_Count"
+      dimensions  = { LoadBalancer = aws_lb.api.arn_suffix }
+      statistic   = "Sum"
+      periods     = 1
+      threshold   = 10
+      comparison  = "GreaterThanThreshold"
+      missing     = "notBreaching"
+    }
+    alb_elb_5xx = {
+      description = "The load balancer itself answered more than 10 server errors in 5 minutes (no healthy task?)"
+      namespace   = "AWS/ApplicationELB"
+      metric      = "HTTPCode_ELB_5XX_Count"
+      dimensions  = { LoadBalancer = aws_lb.api.arn_suffix }
+      statistic   = "Sum"
+      periods     = 1
+      threshold   = 10
+      comparison  = "GreaterThanThreshold"
+      missing     = "notBreaching"
+    }
+    ecs_cpu = {
+      description = "API CPU above 85% for 15 minutes: at the 3-task ceiling, or stuck"
+      namespace   = "AWS/ECS"
+      metric      = "CPUUtilization"
+      dimensions  = { ClusterName = aws_ecs_cluster.main.name, ServiceName = aws_ecs_service.api.name }
+      statistic   = "Average"
+      periods     = 3
+      threshold   = 85
+      comparison  = "GreaterThanThreshold"
+      missing     = "missing"
+    }
+    rds_free_storage = {
+      description = "Less than 2 GiB free on the database"
+      namespace   = "AWS/RDS"
+      metric      = "FreeStorageSpace"
+      dimensions  = { DBInstanceIdentifier = aws_db_instance.main.identifier }
+      statistic   = "Minimum"
+      periods     = 1
+      threshold   = 2147483648
+      comparison  = "LessThanThreshold"
+      missing     = "missing"
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each            = local.alarms
+  alarm_name          = "${var.name}-${replace(each.key, "_", "-")}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
+  period              = 300
+  evaluation_periods  = each.value.periods
+  threshold           = each.value.threshold
+  comparison_operator = each.value.comparison
+  treat_missing_data  = each.value.missing
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}

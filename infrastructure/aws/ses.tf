@@ -1,0 +1,20 @@
+# Transactional mail from mysoftly.app, DKIM-signed (Easy DKIM: the three CNAMEs are
+# published by the Cloudflare root from the `ses_dkim_tokens` output).
+
+resource "aws_sesv2_configuration_set" "main" {
+  configuration_set_name = var.name
+  delivery_options {
+    tls_policy = "REQUIRE"
+  }
+  reputation_options {
+    reputation_metrics_enabled = true
+  }
+}
+
+resource "aws_sesv2_email_identity" "domain" {
+  email_identity         = var.domain
+  configuration_set_name = aws_sesv2_configuration_set.main.configuration_set_name
+  dkim_signing_attributes {
+    next_signing_key_length = "RSA_2048_BIT"
+  }
+}

@@ -1,0 +1,137 @@
+# Cloudflare in front of everything: the mysoftly.app zone, the API record pointing at the
+# ALB (proxied), the three Pages sites, the records AWS needs (SES DKIM, ACM validation;
+# never proxied), and TLS that is encrypted and authenticated all the way to the origin.
+#
+# No Cloudflare provider can be installed on the build machines, so this root is checked
+# by ../policy (parsing the HCL) rather than by `terraform validate`.
+
+terraform {
+  required_version = ">= 1.6"
+
+  required_providers {
+    cloudflare = {
+      source  = "cloudflare/cloudflare"
+      version = "~> 4.0"
+    }
+  }
+
+  backend "s3" {
+    bucket         = "softly-terraform-state"
+    key            = "production/cloudflare.tfstate"
+    region         = "eu-west-2"
+    encrypt        = true
+    dynamodb_table = "softly-terraform-locks"
+  }
+}
+
+# The token comes from CLOUDFLARE_API_TOKEN (Zone, DNS, SSL and Pages edit on this zone).
+provider "cloudflare" {}
+
+variable "account_id" {
+  description = "The Cloudflare account that owns the zone and the Pages projects."
+  type        = string
+}
+
+variable "domain" {
+  type    = string
+  default = "mysoftly.app"
+}
+
+# What the AWS root created: the ALB, the SES DKIM tokens, the ACM validation records.
+data "terraform_remote_state" "aws" {
+  backend = "s3"
+  config = {
+    bucket = "softly-terraform-state"
+    key    = "production/terraform.tfstate"
+    region = "eu-west-2"
+  }
+}
+
+locals {
+  aws = data.terraform_remote_state.aws.outputs.cloudflare
+  # Subdomain ("@" is the apex) → Pages project.
+  pages_sites = {
+    "@"    = "softly-landing"
+    "app"  = "softly-web"
+    "docs" = "softly-docs"
+  }
+}
+
+resource "cloudflare_zone" "main" {
+  account_id = var.account_id
+  zone       = var.domain
+  plan       = "free"
+}
+
+# Full (strict): Cloudflare reaches the ALB over HTTPS and checks its certificate (a
+# public ACM certificate for api.mysoftly.app). The seed's "Full" with an HTTP-only ALB
+# cannot work: Full mode always connects to the origin on 443.
+resource "cloudflare_zone_settings_override" "main" {
+  zone_id = cloudflare_zone.main.id
+  settings {
+    ssl                      = "strict"
+    always_use_https         = "on"
+    min_tls_version          = "1.2"
+    tls_1_3                  = "on"
+    automatic_https_rewrites = "on"
+    security_level           = "medium"
+    browser_check            = "on"
+  }
+}
+
+resource "cloudflare_record" "api" {
+  zone_id = cloudflare_zone.main.id
+  name    = "api"
+  type    = "CNAME"
+  content = local.aws.api_origin
+  proxied = true
+  comment = "The ALB; its security group admits only Cloudflare's ranges"
+}
+
+resource "cloudflare_pages_project" "site" {
+  for_each          = local.pages_sites
+  account_id        = var.account_id
+  name              = each.value
+  production_branch = "main"
+}
+
+resource "cloudflare_pages_domain" "site" {
+  for_each     = local.pages_sites
+  account_id   = var.account_id
+  project_name = cloudflare_pages_project.site[each.key].name
+  domain       = each.key == "@" ? var.domain : "${each.key}.${var.domain}"
+}
+
+resource "cloudflare_record" "site" {
+  for_each = local.pages_sites
+  zone_id  = cloudflare_zone.main.id
+  name     = each.key
+  type     = "CNAME"
+  content  = "${each.value}.pages.dev"
+  proxied  = true
+}
+
+# Easy DKIM for SES: DNS-only, or the signatures cannot be checked.
+resource "cloudflare_record" "ses_dkim" {
+  for_each = toset(local.aws.ses_dkim_tokens)
+  zone_id  = cloudflare_zone.main.id
+  name     = "${each.value}._domainkey"
+  type     = "CNAME"
+  content  = "${each.value}.dkim.amazonses.com"
+  proxied  = false
+}
+
+# ACM proves api.mysoftly.app through these; DNS-only.
+resource "cloudflare_record" "acm_validation" {
+  for_each = { for record in local.aws.acm_validation_records : record.name => record }
+  zone_id  = cloudflare_zone.main.id
+  name     = trimsuffix(each.value.name, ".${var.domain}.")
+  type     = each.value.type
+  content  = trimsuffix(each.value.value, ".")
+  proxied  = false
+}
+
+output "name_servers" {
+  description = "Set these at the registrar (GoDaddy) to delegate mysoftly.app to Cloudflare."
+  value       = cloudflare_zone.main.name_servers
+}

@@ -1,0 +1,89 @@
+"""Seed §2, §5 and §7: the ALB, the Fargate service and its autoscaling."""
+
+import re
+
+
+def test_alb_is_public_in_the_public_subnets_with_an_ip_target_group_on_up(aws):
+    alb = aws.resource("aws_lb", "api")
+    assert alb["internal"] is False and alb["load_balancer_type"] == "application"
+    assert alb["subnets"] == "${aws_subnet.public[*].id}"
+    group = aws.resource("aws_lb_target_group", "api")
+    assert group["target_type"] == "ip"
+    assert group["deregistration_delay"] == 30
+    assert group["health_check"][0]["path"] == "/up"
+    assert group["health_check"][0]["matcher"] == "200"
+
+
+def test_alb_listens_on_https_with_the_validated_certificate(aws):
+    listeners = aws.of_kind("aws_lb_listener")
+    assert list(listeners) == ["https"]
+    https = listeners["https"]
+    assert (https["port"], https["protocol"]) == (443, "HTTPS")
+    assert https["certificate_arn"] == "${aws_acm_certificate_validation.api.certificate_arn}"
+    assert "TLS13" in https["ssl_policy"]
+    assert aws.resource("aws_acm_certificate", "api")["domain_name"] == "${local.api_host}"
+    assert aws.resolve("${local.api_host}") == "api.mysoftly.app"
+
+
+def test_cluster_and_service_are_softly_production_on_fargate(aws):
+    assert aws.default("name") == "softly-production"
+    assert aws.resource("aws_ecs_cluster", "main")["name"] == "${var.name}"
+    service = aws.resource("aws_ecs_service", "api")
+    assert service["name"] == "${var.name}"
+    assert service["launch_type"] == "FARGATE"
+    assert aws.resource("aws_ecs_task_definition", "api")["requires_compatibilities"] == ["FARGATE"]
+
+
+def test_tasks_have_512_cpu_and_1024_mib(aws):
+    task = aws.resource("aws_ecs_task_definition", "api")
+    assert task["cpu"] == "${var.task_cpu}" and aws.default("task_cpu") == 512
+    assert task["memory"] == "${var.task_memory}" and aws.default("task_memory") == 1024
+
+
+def test_deployments_roll_back_and_drain(aws):
+    service = aws.resource("aws_ecs_service", "api")
+    assert service["deployment_circuit_breaker"] == [{"enable": True, "rollback": True}]
+    assert service["health_check_grace_period_seconds"] > 0
+    assert service["deployment_minimum_healthy_percent"] == 100
+    assert service["network_configuration"][0]["assign_public_ip"] is False
+    assert service["network_configuration"][0]["subnets"] == "${aws_subnet.private[*].id}"
+    # Desired count belongs to autoscaling.
+    assert "${desired_count}" in service["lifecycle"][0]["ignore_changes"]
+
+
+def test_the_container_runs_the_ecr_image_with_secrets_logs_and_a_stop_timeout(aws):
+    source = (aws.path / "ecs.tf").read_text()
+    assert 'image                  = "${aws_ecr_repository.app.repository_url}:${var.image_tag}"' in source
+    assert "stopTimeout            = 30" in source
+    assert "readonlyRootFilesystem = true" in source
+    assert re.search(r'logDriver = "awslogs"', source)
+    assert "secrets     = local.container_secrets" in source
+    assert aws.resource("aws_cloudwatch_log_group", "api")["retention_in_days"] == "${var.log_retention_days}"
+    assert aws.default("log_retention_days") > 0
+    assert aws.resource("aws_ecr_repository", "app")["name"] == "softly-app"
+
+
+def test_the_container_port_matches_the_image(aws):
+    dockerfile = (aws.path.parent.parent / "backend" / "Dockerfile").read_text()
+    port = aws.default("container_port")
+    assert f"EXPOSE {port}" in dockerfile and f"PORT={port}" in dockerfile
+
+
+def test_autoscaling_tracks_cpu_at_70_between_1_and_3_tasks(aws):
+    target = aws.resource("aws_appautoscaling_target", "api")
+    assert target["min_capacity"] == "${var.min_tasks}" and aws.default("min_tasks") == 1
+    assert target["max_capacity"] == "${var.max_tasks}" and aws.default("max_tasks") == 3
+    assert target["scalable_dimension"] == "ecs:service:DesiredCount"
+    policy = aws.resource("aws_appautoscaling_policy", "cpu")
+    assert policy["policy_type"] == "TargetTrackingScaling"
+    tracking = policy["target_tracking_scaling_policy_configuration"][0]
+    assert tracking["target_value"] == "${var.cpu_target_percent}" and aws.default("cpu_target_percent") == 70
+    metric = tracking["predefined_metric_specification"][0]["predefined_metric_type"]
+    assert metric == "ECSServiceAverageCPUUtilization"
+
+
+def test_shutdown_drain_fits_inside_the_stop_timeout(aws):
+    source = (aws.path / "ecs.tf").read_text()
+    drain = int(re.search(r'name = "SHUTDOWN_TIMEOUT_SECS", value = "(\d+)"', source).group(1))
+    stop = int(re.search(r"stopTimeout\s+= (\d+)", source).group(1))
+    assert drain < stop <= 120

@@ -1,0 +1,49 @@
+"""Alarms, outputs, the state backend and the bootstrap root."""
+
+
+def test_alarms_on_alb_5xx_ecs_cpu_and_rds_free_storage(aws):
+    (alarms,) = aws.locals["alarms"]
+    metrics = {name: alarm["metric"] for name, alarm in alarms.items()}
+    assert metrics == {
+        "alb_5xx": "HTTPCode_Target_5XX_Count",
+        "alb_elb_5xx": "HTTPCode_ELB_5XX_Count",
+        "ecs_cpu": "CPUUtilization",
+        "rds_free_storage": "FreeStorageSpace",
+    }
+    assert alarms["rds_free_storage"]["threshold"] == 2 * 1024**3
+    resource = aws.resource("aws_cloudwatch_metric_alarm", "this")
+    assert resource["for_each"] == "${local.alarms}"
+    assert resource["alarm_actions"] == ["${aws_sns_topic.alarms.arn}"]
+
+
+def test_outputs_give_the_alb_ecr_dkim_and_what_cloudflare_needs(aws):
+    assert {"alb_dns_name", "ecr_repository_url", "ses_dkim_tokens", "cloudflare"} <= set(aws.outputs)
+    assert aws.outputs["alb_dns_name"]["value"] == "${aws_lb.api.dns_name}"
+
+
+def test_state_lives_in_s3_with_encryption_and_a_dynamodb_lock(aws, cloudflare):
+    import re
+
+    for root, key in ((aws, "production/terraform.tfstate"), (cloudflare, "production/cloudflare.tfstate")):
+        source = root.source()
+        assert re.search(r'bucket\s+=\s+"softly-terraform-state"', source)
+        assert re.search(rf'key\s+=\s+"{re.escape(key)}"', source)
+        assert re.search(r"encrypt\s+=\s+true", source)
+        assert re.search(r'dynamodb_table\s+=\s+"softly-terraform-locks"', source)
+
+
+def test_providers_are_pinned_to_a_major_version(aws, bootstrap, cloudflare):
+    assert 'version = "~> 5.0"' in (aws.path / "versions.tf").read_text()
+    assert 'version = "~> 5.0"' in (bootstrap.path / "main.tf").read_text()
+    assert 'version = "~> 4.0"' in (cloudflare.path / "main.tf").read_text()
+
+
+def test_bootstrap_makes_a_versioned_encrypted_private_state_bucket_and_lock_table(bootstrap):
+    assert bootstrap.resource("aws_s3_bucket", "state")["bucket"] == "softly-terraform-state"
+    assert bootstrap.resource("aws_s3_bucket_versioning", "state")["versioning_configuration"][0]["status"] == "Enabled"
+    sse = bootstrap.resource("aws_s3_bucket_server_side_encryption_configuration", "state")
+    assert sse["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
+    block = bootstrap.resource("aws_s3_bucket_public_access_block", "state")
+    assert all(block[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
+    table = bootstrap.resource("aws_dynamodb_table", "locks")
+    assert table["name"] == "softly-terraform-locks" and table["hash_key"] == "LockID"

@@ -1,0 +1,96 @@
+"""Seed §2 and §7: SSM parameters, SES, and the IAM roles with exact action lists."""
+
+SSM_NAMES = [
+    "database_url",
+    "secret_key_base",
+    "redis_url",
+    "anthropic_api_key",
+    "deepgram_api_key",
+    "revenuecat_api_key",
+    "new_relic_license_key",
+]
+
+
+def test_ssm_parameters_by_name_only_all_under_softly_production(aws):
+    assert aws.locals["ssm_parameters"] == SSM_NAMES
+    assert aws.resolve(aws.locals["ssm_prefix"]) == "/softly/production"
+    parameter = aws.resource("aws_ssm_parameter", "app")
+    assert parameter["for_each"] == "${toset(local.ssm_parameters)}"
+    assert aws.resolve(parameter["name"].replace("${each.value}", "x")) == "/softly/production/x"
+    assert parameter["type"] == "SecureString"
+    assert parameter["value"] == "unset", "values are set out of band"
+    assert parameter["lifecycle"][0]["ignore_changes"] == ["${value}"]
+    for name in SSM_NAMES:
+        assert aws.resolve(f"${{local.ssm_prefix}}/{name}").startswith("/softly/production/")
+
+
+def test_every_ssm_name_in_any_root_is_under_softly_production(aws, cloudflare, bootstrap):
+    import re
+
+    for root in (aws, cloudflare, bootstrap):
+        for match in re.finditer(r'"(/softly/[^"]*)"', root.source()):
+            assert match.group(1).startswith("/softly/${var.environment}") or match.group(1).startswith(
+                "/softly/production/"
+            ), match.group(1)
+
+
+def test_ses_identity_for_the_domain_with_dkim(aws):
+    identity = aws.resource("aws_sesv2_email_identity", "domain")
+    assert aws.resolve(identity["email_identity"]) == "mysoftly.app"
+    assert identity["dkim_signing_attributes"][0]["next_signing_key_length"] == "RSA_2048_BIT"
+
+
+def statements(aws, document: str) -> dict[str, dict]:
+    return {s["sid"]: s for s in aws.data[("aws_iam_policy_document", document)]["statement"]}
+
+
+def test_execution_role_pulls_reads_exactly_softly_production_and_writes_its_logs(aws):
+    s = statements(aws, "execution")
+    assert set(s) == {"EcrAuth", "EcrPull", "ReadSecrets", "WriteLogs"}
+    assert s["EcrAuth"]["actions"] == ["ecr:GetAuthorizationToken"]
+    assert s["EcrPull"]["actions"] == ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    assert s["EcrPull"]["resources"] == ["${aws_ecr_repository.app.arn}"]
+    assert s["ReadSecrets"]["actions"] == ["ssm:GetParameters"]
+    (resource,) = s["ReadSecrets"]["resources"]
+    assert aws.resolve(resource) == "arn:aws:ssm:eu-west-2:239732221658:parameter/softly/production/*"
+    assert s["WriteLogs"]["actions"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert s["WriteLogs"]["resources"] == ["${aws_cloudwatch_log_group.api.arn}:*"]
+
+
+def test_task_role_reaches_the_vault_objects_and_sends_mail_nothing_else(aws):
+    s = statements(aws, "task")
+    assert set(s) == {"VaultObjects", "VaultListing", "SendMail"}
+    assert s["VaultObjects"]["actions"] == ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+    assert s["VaultObjects"]["resources"] == ["${aws_s3_bucket.vault.arn}/*"]
+    assert s["VaultListing"]["actions"] == ["s3:ListBucket"]
+    assert s["VaultListing"]["resources"] == ["${aws_s3_bucket.vault.arn}"]
+    assert s["SendMail"]["actions"] == ["ses:SendEmail", "ses:SendRawEmail"]
+    assert "${aws_sesv2_email_identity.domain.arn}" in s["SendMail"]["resources"]
+
+
+def test_deploy_role_is_for_main_through_oidc(aws):
+    trust = aws.data[("aws_iam_policy_document", "deploy_trust")]["statement"][0]
+    assert trust["actions"] == ["sts:AssumeRoleWithWebIdentity"]
+    subjects = [c for c in trust["condition"] if c["variable"] == "token.actions.githubusercontent.com:sub"]
+    assert subjects[0]["values"] == ["repo:${var.github_repository}:ref:refs/heads/main"]
+    s = statements(aws, "deploy")
+    assert s["Service"]["actions"] == ["ecs:DescribeServices", "ecs:UpdateService"]
+    assert s["PassTaskRoles"]["resources"] == ["${aws_iam_role.execution.arn}", "${aws_iam_role.task.arn}"]
+
+
+def test_no_wildcard_actions_anywhere(aws):
+    for (kind, name), document in aws.data.items():
+        for statement in document.get("statement", []):
+            if statement.get("effect") == "Deny":
+                continue
+            for action in statement["actions"]:
+                assert "*" not in action, f"{name}: {action}"
+
+
+def test_roles_are_assumed_by_ecs_tasks_of_this_account(aws):
+    trust = aws.data[("aws_iam_policy_document", "ecs_tasks_trust")]["statement"][0]
+    assert trust["principals"][0]["identifiers"] == ["ecs-tasks.amazonaws.com"]
+    for role in ("execution", "task"):
+        assert aws.resource("aws_iam_role", role)["assume_role_policy"] == "${data.aws_iam_policy_document.ecs_tasks_trust.json}"
+    assert aws.resource("aws_ecs_task_definition", "api")["execution_role_arn"] == "${aws_iam_role.execution.arn}"
+    assert aws.resource("aws_ecs_task_definition", "api")["task_role_arn"] == "${aws_iam_role.task.arn}"
