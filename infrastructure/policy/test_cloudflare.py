@@ -43,3 +43,10 @@ def test_origin_is_https_only_so_full_strict_can_work(aws):
     # Full (strict) needs the origin on 443 with a valid certificate; no plain HTTP listener.
     listeners = aws.of_kind("aws_lb_listener")
     assert all(listener["protocol"] == "HTTPS" for listener in listeners.values())
+
+
+def test_every_seed_hostname_is_served(cloudflare):
+    (sites,) = cloudflare.locals["pages_sites"]
+    hostnames = {cloudflare.resolve("${var.domain}") if name == "@" else f"{name}.mysoftly.app" for name in sites}
+    hostnames.add("api.mysoftly.app")
+    assert hostnames == {"mysoftly.app", "api.mysoftly.app", "app.mysoftly.app", "docs.mysoftly.app"}

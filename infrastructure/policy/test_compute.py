@@ -87,3 +87,16 @@ def test_shutdown_drain_fits_inside_the_stop_timeout(aws):
     drain = int(re.search(r'name = "SHUTDOWN_TIMEOUT_SECS", value = "(\d+)"', source).group(1))
     stop = int(re.search(r"stopTimeout\s+= (\d+)", source).group(1))
     assert drain < stop <= 120
+
+
+def test_scaling_out_is_quick_and_scaling_in_is_gradual(aws):
+    tracking = aws.resource("aws_appautoscaling_policy", "cpu")["target_tracking_scaling_policy_configuration"][0]
+    assert tracking["scale_out_cooldown"] < tracking["scale_in_cooldown"]
+    assert tracking["scale_in_cooldown"] >= 300
+
+
+def test_the_account_and_registry_are_the_seeds(aws):
+    assert aws.default("account_id") == "239732221658"
+    provider = (aws.path / "versions.tf").read_text()
+    assert "allowed_account_ids = [var.account_id]" in provider
+    assert aws.resource("aws_ecr_repository", "app")["image_tag_mutability"] == "IMMUTABLE"
