@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 use crate::platform::db;
+use crate::platform::jobs::admin;
 use crate::startup::{self, Application};
 use crate::telemetry;
 
@@ -33,6 +34,23 @@ enum Command {
     Config,
     /// Exit 0 when this host's server answers 200 on /up (reads only PORT).
     Healthcheck,
+    /// Look at and retry background jobs.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsCommand {
+    /// List queued, running and dead jobs (at most 200), the oldest due first.
+    List {
+        /// Only dead jobs: those that used up their attempts.
+        #[arg(long)]
+        dead: bool,
+    },
+    /// Put a dead or waiting job back in the queue, due now, with fresh attempts.
+    Retry { id: String },
 }
 
 /// Runs the command line; the exit code is 0 on success, 1 on failure, 2 on bad
@@ -95,12 +113,44 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let db = startup::connect(&config).await?;
             let state = startup::state(config, db).await?;
             let workers = startup::start_workers(&state, count);
+            let scheduler = startup::start_scheduler(&state);
             tracing::info!(workers = count, "job workers running");
             startup::shutdown_signal().await;
+            if let Some(scheduler) = scheduler {
+                scheduler.stop().await;
+            }
             workers.shutdown(grace).await;
             state.db.close().await;
             Ok(())
         }
+        Command::Jobs { command } => {
+            let db = startup::connect(&config).await?;
+            db::migrate(&db).await.context("while migrating the database")?;
+            let outcome = jobs_command(&db, command).await;
+            db.close().await;
+            outcome
+        }
         Command::Config | Command::Healthcheck => unreachable!("handled before the runtime starts"),
+    }
+}
+
+async fn jobs_command(db: &db::Db, command: JobsCommand) -> anyhow::Result<()> {
+    match command {
+        JobsCommand::List { dead } => {
+            let jobs = admin::list(db, dead, 200).await?;
+            for job in &jobs {
+                println!("{job}");
+            }
+            eprintln!("{} job(s)", jobs.len());
+            Ok(())
+        }
+        JobsCommand::Retry { id } => {
+            anyhow::ensure!(
+                admin::retry(db, &id).await?,
+                "no dead or waiting job has the id {id:?}"
+            );
+            println!("job {id} queued again");
+            Ok(())
+        }
     }
 }

@@ -10,14 +10,20 @@ use tokio::net::TcpListener;
 
 use crate::accounts::{
     AccountEmail, AccountEmailHandler, PasswordResetRequestHandler, PasswordResetRequested,
+    PurgeEndedSessions, PurgeEndedSessionsHandler,
 };
 use crate::config::Config;
 use crate::http;
 use crate::platform::db::{self, Db};
+use crate::platform::jobs::admin::{PurgeDeadJobs, PurgeDeadJobsHandler};
 use crate::platform::jobs::{JobRegistry, WorkerPool, spawn_workers};
 use crate::platform::mail::{FileMailer, Mailer};
+use crate::platform::schedule::{Schedule, Scheduler};
 use crate::state::AppState;
-use crate::vault::{DeleteObjects, DeleteObjectsHandler, ProcessDocument, ProcessDocumentHandler, Vault};
+use crate::vault::{
+    DeleteObjects, DeleteObjectsHandler, ProcessDocument, ProcessDocumentHandler, PurgeExpiredUploads,
+    PurgeExpiredUploadsHandler, RetryStuckDeletions, RetryStuckDeletionsHandler, Vault,
+};
 
 /// A built application: migrated database, bound listener, not yet serving.
 pub struct Application {
@@ -58,6 +64,7 @@ impl Application {
         let Self { listener, state } = self;
         let config = state.config.clone();
         let workers = (config.job_workers > 0).then(|| start_workers(&state, config.job_workers));
+        let scheduler = start_scheduler(&state);
         tracing::info!(address = %listener.local_addr()?, backend = ?state.db.backend(), "softly is listening");
 
         let (stopping_tx, stopping_rx) = tokio::sync::watch::channel(None::<Instant>);
@@ -78,6 +85,9 @@ impl Application {
         tokio::select! {
             served = server => served.context("while serving")?,
             _ = deadline => tracing::warn!("requests still in flight at the shutdown deadline were cut"),
+        }
+        if let Some(scheduler) = scheduler {
+            scheduler.stop().await;
         }
         if let Some(workers) = workers {
             let started = (*stopping_rx.borrow()).unwrap_or_else(Instant::now);
@@ -121,6 +131,37 @@ pub fn job_registry(state: &AppState) -> JobRegistry {
         .register::<DeleteObjects, _>(DeleteObjectsHandler {
             store: state.vault.store.clone(),
         })
+        .register::<PurgeEndedSessions, _>(PurgeEndedSessionsHandler { db: state.db.clone() })
+        .register::<PurgeDeadJobs, _>(PurgeDeadJobsHandler { db: state.db.clone() })
+        .register::<PurgeExpiredUploads, _>(PurgeExpiredUploadsHandler {
+            db: state.db.clone(),
+            jobs: state.jobs.clone(),
+        })
+        .register::<RetryStuckDeletions, _>(RetryStuckDeletionsHandler {
+            db: state.db.clone(),
+            jobs: state.jobs.clone(),
+        })
+}
+
+/// The periodic tasks, each enqueued once per period across all replicas.
+pub fn schedule() -> Schedule {
+    const HOUR: Duration = Duration::from_secs(3600);
+    Schedule::new()
+        .every("accounts.purge_ended", HOUR, PurgeEndedSessions {})
+        .every("vault.purge_expired_uploads", HOUR, PurgeExpiredUploads {})
+        .every("vault.retry_stuck_deletions", 6 * HOUR, RetryStuckDeletions {})
+        .every("jobs.purge_dead", 24 * HOUR, PurgeDeadJobs {})
+}
+
+/// Starts the scheduler when the configuration enables it.
+pub fn start_scheduler(state: &AppState) -> Option<Scheduler> {
+    let tick = state.config.scheduler_tick?;
+    Some(Scheduler::spawn(
+        state.db.clone(),
+        state.jobs.clone(),
+        schedule(),
+        tick,
+    ))
 }
 
 /// Starts `count` workers over this state's queue.

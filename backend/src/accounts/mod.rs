@@ -6,6 +6,7 @@ mod domain;
 mod emails;
 mod handlers;
 mod limits;
+mod maintenance;
 mod passwords;
 mod session_tokens;
 mod store;
@@ -17,6 +18,7 @@ use utoipa_axum::routes;
 
 pub use authenticate::authenticate;
 pub use emails::{AccountEmail, AccountEmailHandler, PasswordResetRequestHandler, PasswordResetRequested};
+pub use maintenance::{PurgeEndedSessions, PurgeEndedSessionsHandler};
 pub use passwords::PasswordHasher;
 pub use tokens::TokenKeys;
 

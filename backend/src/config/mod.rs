@@ -80,6 +80,8 @@ pub struct Config {
     /// Concurrent in-process job workers of `softly serve`; 0 leaves jobs to `softly worker`.
     pub job_workers: usize,
     pub job_poll_interval: Duration,
+    /// How often each process checks the periodic tasks; None disables the scheduler.
+    pub scheduler_tick: Option<Duration>,
     pub request_timeout: Duration,
     /// Longer limit for requests that carry a file (uploads over slow links).
     pub upload_timeout: Duration,
@@ -155,6 +157,10 @@ impl Config {
                 lookup("JOB_POLL_INTERVAL_MS"),
                 1000,
             )?),
+            scheduler_tick: match parse_var("SCHEDULER_TICK_MS", lookup("SCHEDULER_TICK_MS"), 10_000u64)? {
+                0 => None,
+                ms => Some(Duration::from_millis(ms)),
+            },
             request_timeout: Duration::from_secs(parse_var(
                 "REQUEST_TIMEOUT_SECS",
                 lookup("REQUEST_TIMEOUT_SECS"),
@@ -203,6 +209,10 @@ impl Config {
             format!("TRUSTED_PROXIES={}", proxies.join(",")),
             format!("JOB_WORKERS={}", self.job_workers),
             format!("JOB_POLL_INTERVAL_MS={}", self.job_poll_interval.as_millis()),
+            format!(
+                "SCHEDULER_TICK_MS={}",
+                self.scheduler_tick.map_or(0, |tick| tick.as_millis())
+            ),
             format!("REQUEST_TIMEOUT_SECS={}", self.request_timeout.as_secs()),
             format!("UPLOAD_TIMEOUT_SECS={}", self.upload_timeout.as_secs()),
             format!("SHUTDOWN_TIMEOUT_SECS={}", self.shutdown_timeout.as_secs()),

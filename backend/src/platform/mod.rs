@@ -6,5 +6,6 @@ pub mod db;
 pub mod jobs;
 pub mod limits;
 pub mod mail;
+pub mod schedule;
 pub mod storage;
 pub mod time;

@@ -12,6 +12,7 @@ pub mod domain;
 mod handlers;
 mod intake;
 mod keys;
+mod maintenance;
 mod processing;
 mod store;
 mod thumbnail;
@@ -25,6 +26,9 @@ use utoipa_axum::routes;
 
 pub use context::Vault;
 pub use deletion::{DeleteObjects, DeleteObjectsHandler, forget_user};
+pub use maintenance::{
+    PurgeExpiredUploads, PurgeExpiredUploadsHandler, RetryStuckDeletions, RetryStuckDeletionsHandler,
+};
 pub use processing::{ProcessDocument, ProcessDocumentHandler};
 pub use store::quota::usage;
 pub use upload_urls::UploadUrls;

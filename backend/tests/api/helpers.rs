@@ -99,6 +99,8 @@ impl TestApp {
             ),
             ("APP_URL", APP_URL.into()),
             ("JOB_POLL_INTERVAL_MS", "50".into()),
+            // Tests that need periodic tasks start a scheduler themselves.
+            ("SCHEDULER_TICK_MS", "0".into()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))

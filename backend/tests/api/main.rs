@@ -8,6 +8,7 @@ mod cli;
 mod health;
 mod jobs;
 mod login;
+mod maintenance;
 mod me;
 mod password_reset;
 mod refresh;

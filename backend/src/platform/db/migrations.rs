@@ -32,6 +32,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "vault",
         sql: include_str!("../../../migrations/0003_vault.sql"),
     },
+    Migration {
+        version: 4,
+        name: "schedules",
+        sql: include_str!("../../../migrations/0004_schedules.sql"),
+    },
 ];
 
 /// An arbitrary constant naming Softly's migration lock.

@@ -9,6 +9,7 @@
 //! The seam for a faster dispatcher (Redis) is [`JobQueue::wake`]: today it wakes this
 //! process's workers; the database stays the record of truth either way.
 
+pub mod admin;
 mod queue;
 mod registry;
 mod worker;

@@ -6,6 +6,7 @@ mod direct_upload;
 mod documents;
 mod files;
 mod large_bodies;
+mod maintenance;
 mod presigned;
 mod processing;
 mod quota;
