@@ -6,6 +6,7 @@
 
 mod database_url;
 mod error;
+mod redis;
 mod secret;
 mod secret_key_base;
 mod storage;
@@ -21,6 +22,7 @@ use lettre::message::Mailbox;
 
 pub use database_url::{Backend, DatabaseUrl};
 pub use error::ConfigError;
+pub use redis::RedisConfig;
 pub use secret::Secret;
 pub use storage::{S3Settings, StorageConfig};
 pub use vault::VaultLimits;
@@ -68,6 +70,8 @@ pub struct Config {
     /// Where the document vault keeps files.
     pub storage: StorageConfig,
     pub vault: VaultLimits,
+    /// Shared rate limits across replicas when set.
+    pub redis: Option<RedisConfig>,
     /// The current signing secret first, then older ones still accepted while rotating.
     pub secret_key_bases: Vec<Secret>,
     /// Origin of the web app: links in emails and the only CORS origin.
@@ -114,6 +118,7 @@ impl Config {
         let database_url = DatabaseUrl::parse(lookup("DATABASE_URL").as_deref(), &data_dir)?;
         let storage = StorageConfig::from_lookup(lookup, &data_dir)?;
         let vault = VaultLimits::from_lookup(lookup)?;
+        let redis = RedisConfig::from_lookup(lookup)?;
         let secret_key_bases = secret_key_base::resolve(lookup, environment, &data_dir)?;
         let app_url = parse_origin("APP_URL", lookup("APP_URL"), "http://localhost:5173")?;
         let api_url = parse_origin("API_URL", lookup("API_URL"), "http://localhost:3000")?;
@@ -145,6 +150,7 @@ impl Config {
             database_url,
             storage,
             vault,
+            redis,
             secret_key_bases,
             app_url,
             api_url,
@@ -198,6 +204,7 @@ impl Config {
             format!("SOFTLY_DATA_DIR={}", self.data_dir.display()),
             format!("DATABASE_URL=[redacted] ({backend})"),
             self.storage.describe(),
+            RedisConfig::describe(self.redis.as_ref()),
             format!(
                 "SECRET_KEY_BASE=[redacted] ({} key(s))",
                 self.secret_key_bases.len()

@@ -13,6 +13,7 @@ mod me;
 mod password_reset;
 mod refresh;
 mod sessions;
+mod shared_limits;
 mod shutdown;
 mod signup;
 mod storage;

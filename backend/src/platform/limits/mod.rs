@@ -2,12 +2,14 @@
 //! counters in this process's memory; a shared (Redis) limiter implements the same trait.
 
 mod memory;
+mod redis;
 
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
 pub use memory::MemoryLimiter;
+pub use redis::RedisLimiter;
 
 /// How many events a key may cause in a window.
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,48 @@
+//! `REDIS_URL` (optional: without it the embedded behaviour stays) and `REDIS_PREFIX`,
+//! which namespaces every key so environments can share a server.
+
+use super::{ConfigError, Lookup, Secret};
+
+#[derive(Debug, Clone)]
+pub struct RedisConfig {
+    /// `redis://` or `rediss://` (TLS, as ElastiCache with transit encryption needs).
+    pub url: Secret,
+    pub prefix: String,
+}
+
+impl RedisConfig {
+    pub fn from_lookup(lookup: Lookup<'_>) -> Result<Option<Self>, ConfigError> {
+        let Some(url) = lookup("REDIS_URL") else {
+            return Ok(None);
+        };
+        if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+            return Err(ConfigError::new(
+                "REDIS_URL",
+                "must start with redis:// or rediss://",
+            ));
+        }
+        let prefix = lookup("REDIS_PREFIX").unwrap_or_else(|| "softly".into());
+        if prefix.is_empty()
+            || !prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        {
+            return Err(ConfigError::new(
+                "REDIS_PREFIX",
+                "use letters, digits, '-', '_' or '.'",
+            ));
+        }
+        Ok(Some(Self {
+            url: Secret::new(url),
+            prefix,
+        }))
+    }
+
+    /// One line for `softly config`.
+    pub fn describe(config: Option<&Self>) -> String {
+        match config {
+            Some(redis) => format!("REDIS_URL=[redacted] (prefix {})", redis.prefix),
+            None => "REDIS_URL= (none: limits in memory, jobs polled from the database)".into(),
+        }
+    }
+}
