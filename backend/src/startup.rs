@@ -2,7 +2,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -17,7 +16,7 @@ use crate::http;
 use crate::platform::db::{self, Db};
 use crate::platform::jobs::admin::{PurgeDeadJobs, PurgeDeadJobsHandler};
 use crate::platform::jobs::{JobRegistry, WorkerPool, spawn_workers};
-use crate::platform::mail::{FileMailer, Mailer};
+use crate::platform::mail;
 use crate::platform::schedule::{Schedule, Scheduler};
 use crate::state::AppState;
 use crate::vault::{
@@ -108,15 +107,15 @@ pub async fn connect(config: &Config) -> anyhow::Result<Db> {
 /// The state of one process: the database given, the vault's store connected.
 pub async fn state(config: Config, db: Db) -> anyhow::Result<AppState> {
     let vault = Vault::connect(&config).await?;
-    Ok(AppState::new(config, db, vault))
+    let mailer = mail::connect(&config).await;
+    Ok(AppState::new(config, db, vault, mailer))
 }
 
 /// Every job kind this binary runs, with the adapters it needs.
 pub fn job_registry(state: &AppState) -> JobRegistry {
-    let mailer: Arc<dyn Mailer> = Arc::new(FileMailer::new(state.config.data_dir.join("mail")));
     JobRegistry::new()
         .register::<AccountEmail, _>(AccountEmailHandler {
-            mailer,
+            mailer: state.mailer.clone(),
             from: state.config.mail_from.clone(),
             app_url: state.config.app_url.clone(),
         })

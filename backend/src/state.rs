@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::platform::db::Db;
 use crate::platform::jobs::JobQueue;
 use crate::platform::limits::{MemoryLimiter, RateLimiter, RedisLimiter};
+use crate::platform::mail::Mailer;
 use crate::vault::Vault;
 
 /// Shared, cheaply cloned application state.
@@ -19,11 +20,12 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     pub passwords: PasswordHasher,
     pub vault: Vault,
+    pub mailer: Arc<dyn Mailer>,
 }
 
 impl AppState {
     /// Limits in Redis or memory, jobs in the database, the vault's store as configured.
-    pub fn new(config: Config, db: Db, vault: Vault) -> Self {
+    pub fn new(config: Config, db: Db, vault: Vault, mailer: Arc<dyn Mailer>) -> Self {
         let tokens = TokenKeys::new(&config.secret_key_bases, &config.api_url);
         let hashing = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
         Self {
@@ -32,6 +34,7 @@ impl AppState {
             tokens: Arc::new(tokens),
             passwords: PasswordHasher::new(hashing),
             vault,
+            mailer,
             config: Arc::new(config),
             db,
         }

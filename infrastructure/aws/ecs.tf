@@ -35,6 +35,8 @@ locals {
     { name = "APP_URL", value = "https://app.${var.domain}" },
     { name = "API_URL", value = "https://${local.api_host}" },
     { name = "MAIL_FROM", value = "Softly <hello@${var.domain}>" },
+    { name = "MAIL_TRANSPORT", value = "ses" },
+    { name = "SES_CONFIGURATION_SET", value = aws_sesv2_configuration_set.main.configuration_set_name },
     # The ALB's subnets and Cloudflare: only their forwarding headers are believed.
     { name = "TRUSTED_PROXIES", value = join(",", concat(var.public_subnet_cidrs, var.cloudflare_ipv4_ranges)) },
     # ECS sends SIGTERM, then SIGKILL after stopTimeout (30 s): drain within 25 s.

@@ -94,3 +94,11 @@ def test_roles_are_assumed_by_ecs_tasks_of_this_account(aws):
         assert aws.resource("aws_iam_role", role)["assume_role_policy"] == "${data.aws_iam_policy_document.ecs_tasks_trust.json}"
     assert aws.resource("aws_ecs_task_definition", "api")["execution_role_arn"] == "${aws_iam_role.execution.arn}"
     assert aws.resource("aws_ecs_task_definition", "api")["task_role_arn"] == "${aws_iam_role.task.arn}"
+
+
+def test_the_api_sends_mail_through_ses_with_the_configuration_set(aws):
+    source = (aws.path / "ecs.tf").read_text()
+    assert '{ name = "MAIL_TRANSPORT", value = "ses" }' in source
+    assert "aws_sesv2_configuration_set.main.configuration_set_name" in source
+    statements = {s["sid"]: s for s in aws.data[("aws_iam_policy_document", "task")]["statement"]}
+    assert "${aws_sesv2_configuration_set.main.arn}" in statements["SendMail"]["resources"]

@@ -6,6 +6,7 @@
 
 mod database_url;
 mod error;
+mod mail;
 mod redis;
 mod secret;
 mod secret_key_base;
@@ -22,6 +23,7 @@ use lettre::message::Mailbox;
 
 pub use database_url::{Backend, DatabaseUrl};
 pub use error::ConfigError;
+pub use mail::{MailTransport, SesSettings};
 pub use redis::RedisConfig;
 pub use secret::Secret;
 pub use storage::{S3Settings, StorageConfig};
@@ -79,6 +81,7 @@ pub struct Config {
     /// Issuer and audience of access tokens.
     pub api_url: String,
     pub mail_from: Mailbox,
+    pub mail_transport: MailTransport,
     pub log_format: LogFormat,
     pub trusted_proxies: Vec<IpNet>,
     /// Concurrent in-process job workers of `softly serve`; 0 leaves jobs to `softly worker`.
@@ -155,6 +158,7 @@ impl Config {
             app_url,
             api_url,
             mail_from,
+            mail_transport: MailTransport::from_lookup(lookup)?,
             log_format,
             trusted_proxies,
             job_workers: parse_var("JOB_WORKERS", lookup("JOB_WORKERS"), 2)?,
@@ -212,6 +216,7 @@ impl Config {
             format!("APP_URL={}", self.app_url),
             format!("API_URL={}", self.api_url),
             format!("MAIL_FROM={}", self.mail_from),
+            self.mail_transport.describe(),
             format!("LOG_FORMAT={}", self.log_format.as_str()),
             format!("TRUSTED_PROXIES={}", proxies.join(",")),
             format!("JOB_WORKERS={}", self.job_workers),

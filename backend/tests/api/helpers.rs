@@ -279,7 +279,7 @@ pub struct Email {
 }
 
 impl Email {
-    fn parse(raw: &str) -> Self {
+    pub fn parse(raw: &str) -> Self {
         let header = |name: &str| {
             raw.lines()
                 .find_map(|line| line.strip_prefix(&format!("{name}: ")))

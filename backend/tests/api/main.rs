@@ -12,6 +12,7 @@ mod maintenance;
 mod me;
 mod password_reset;
 mod refresh;
+mod ses;
 mod sessions;
 mod shared_limits;
 mod shutdown;

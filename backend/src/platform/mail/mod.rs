@@ -1,14 +1,16 @@
 //! The mailer: one interface, an embedded transport that writes `.eml` files, and the
-//! message builder they share. SES joins in production.
+//! message builder they share; SES in production.
 
 mod file;
 mod message;
+mod ses;
 
 use std::future::Future;
 use std::pin::Pin;
 
 pub use file::FileMailer;
 pub use message::OutgoingEmail;
+pub use ses::SesMailer;
 
 /// Sends one email. Implementations must be idempotent on [`OutgoingEmail::id`]: a job
 /// retried after a crash may hand over the same message twice.
@@ -17,4 +19,14 @@ pub trait Mailer: Send + Sync + 'static {
         &'a self,
         email: &'a OutgoingEmail,
     ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>>;
+}
+
+/// The mailer the configuration names.
+pub async fn connect(config: &crate::config::Config) -> std::sync::Arc<dyn Mailer> {
+    match &config.mail_transport {
+        crate::config::MailTransport::File => {
+            std::sync::Arc::new(FileMailer::new(config.data_dir.join("mail")))
+        }
+        crate::config::MailTransport::Ses(ses) => std::sync::Arc::new(SesMailer::connect(ses).await),
+    }
 }

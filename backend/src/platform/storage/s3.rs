@@ -2,12 +2,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context;
-use aws_config::{BehaviorVersion, Region};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::{PresignedRequest, PresigningConfig};
 use aws_sdk_s3::primitives::ByteStream as S3Body;
 use aws_sdk_s3::types::ServerSideEncryption;
-use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use tokio_util::io::ReaderStream;
 
 use super::{BoxFuture, DownloadAs, ObjectKey, ObjectStore, Presigned, StoredObject};
@@ -24,14 +22,7 @@ pub struct S3Store {
 
 impl S3Store {
     pub async fn connect(settings: &S3Settings) -> Self {
-        let http = aws_smithy_http_client::Builder::new()
-            .tls_provider(Provider::Rustls(CryptoMode::Ring))
-            .build_https();
-        let shared = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(settings.region.clone()))
-            .http_client(http)
-            .load()
-            .await;
+        let shared = crate::platform::aws::sdk_config(&settings.region).await;
         let mut config = aws_sdk_s3::config::Builder::from(&shared);
         if let Some(endpoint) = &settings.endpoint {
             config = config.endpoint_url(endpoint).force_path_style(true);

@@ -1,0 +1,64 @@
+//! How mail leaves: `MAIL_TRANSPORT=file` (the embedded default: `.eml` files in the data
+//! directory) or `ses` (Amazon SES v2 through the standard AWS credential chain;
+//! `SES_ENDPOINT` points at another server for tests, `SES_CONFIGURATION_SET` names the
+//! configuration set to send through).
+
+use super::{ConfigError, Lookup};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTransport {
+    File,
+    Ses(SesSettings),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SesSettings {
+    pub region: String,
+    pub endpoint: Option<String>,
+    pub configuration_set: Option<String>,
+}
+
+impl MailTransport {
+    pub fn from_lookup(lookup: Lookup<'_>) -> Result<Self, ConfigError> {
+        match lookup("MAIL_TRANSPORT").as_deref() {
+            None | Some("file") => Ok(Self::File),
+            Some("ses") => {
+                let endpoint = lookup("SES_ENDPOINT");
+                if let Some(endpoint) = &endpoint
+                    && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+                {
+                    return Err(ConfigError::new(
+                        "SES_ENDPOINT",
+                        "must start with http:// or https://",
+                    ));
+                }
+                Ok(Self::Ses(SesSettings {
+                    region: lookup("AWS_REGION")
+                        .or_else(|| lookup("AWS_DEFAULT_REGION"))
+                        .unwrap_or_else(|| "eu-west-2".into()),
+                    endpoint,
+                    configuration_set: lookup("SES_CONFIGURATION_SET"),
+                }))
+            }
+            Some(other) => Err(ConfigError::new(
+                "MAIL_TRANSPORT",
+                format!("expected file or ses, got {other:?}"),
+            )),
+        }
+    }
+
+    /// One line for `softly config`.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::File => "MAIL_TRANSPORT=file".into(),
+            Self::Ses(ses) => format!(
+                "MAIL_TRANSPORT=ses in {}{}",
+                ses.region,
+                ses.endpoint
+                    .as_deref()
+                    .map(|e| format!(" via {e}"))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+}
