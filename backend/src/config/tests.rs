@@ -104,3 +104,54 @@ fn redacted_lines_never_contain_secrets() {
     assert!(format!("{config:?}").contains("[redacted]"));
     assert!(!format!("{config:?}").contains("hunter2"));
 }
+
+#[test]
+fn redis_mail_vault_and_scheduler_settings_have_defaults_and_refuse_bad_values() {
+    let config = config_from(&[]).unwrap();
+    assert!(config.redis.is_none());
+    assert_eq!(config.mail_transport, MailTransport::File);
+    assert_eq!(config.vault.max_upload_bytes, 25 * 1024 * 1024);
+    assert_eq!(config.vault.quota_bytes, 1024 * 1024 * 1024);
+    assert_eq!(config.scheduler_tick, Some(std::time::Duration::from_secs(10)));
+    assert_eq!(config.upload_timeout, std::time::Duration::from_secs(600));
+
+    let set = config_from(&[
+        ("REDIS_URL", "rediss://cache:6379"),
+        ("REDIS_PREFIX", "staging"),
+        ("MAIL_TRANSPORT", "ses"),
+        ("SES_CONFIGURATION_SET", "softly-production"),
+        ("SCHEDULER_TICK_MS", "0"),
+    ])
+    .unwrap();
+    assert_eq!(set.redis.as_ref().unwrap().prefix, "staging");
+    assert!(
+        matches!(&set.mail_transport, MailTransport::Ses(ses) if ses.configuration_set.as_deref() == Some("softly-production") && ses.region == "eu-west-2")
+    );
+    assert_eq!(set.scheduler_tick, None);
+    assert!(
+        set.redacted_lines()
+            .iter()
+            .all(|line| !line.contains("cache:6379")),
+        "the Redis URL may hold a password"
+    );
+
+    for (var, value) in [
+        ("REDIS_URL", "http://cache:6379"),
+        ("REDIS_PREFIX", "has space"),
+        ("MAIL_TRANSPORT", "carrier-pigeon"),
+        ("SES_ENDPOINT", "moto:5000"),
+        ("VAULT_MAX_UPLOAD_BYTES", "0"),
+        ("VAULT_QUOTA_BYTES", "lots"),
+        ("UPLOAD_TIMEOUT_SECS", "-1"),
+    ] {
+        let mut pairs = vec![(var, value)];
+        if var == "REDIS_PREFIX" {
+            pairs.push(("REDIS_URL", "redis://cache"));
+        }
+        if var == "SES_ENDPOINT" {
+            pairs.push(("MAIL_TRANSPORT", "ses"));
+        }
+        let error = config_from(&pairs).unwrap_err();
+        assert_eq!(error.var, var, "{value}: {error}");
+    }
+}
