@@ -101,6 +101,12 @@ impl Intake {
     }
 }
 
+/// Keeps the first [`FileType::SNIFF_LEN`] bytes of a file as its chunks go by.
+fn keep_head(head: &mut Vec<u8>, chunk: &[u8]) {
+    let wanted = FileType::SNIFF_LEN.saturating_sub(head.len()).min(chunk.len());
+    head.extend_from_slice(&chunk[..wanted]);
+}
+
 /// SHA-256, size and first bytes of a stream, without keeping it.
 pub async fn digest(mut body: crate::platform::storage::ByteStream) -> io::Result<(u64, [u8; 32], Vec<u8>)> {
     use futures_util::StreamExt;
@@ -108,8 +114,7 @@ pub async fn digest(mut body: crate::platform::storage::ByteStream) -> io::Resul
     while let Some(chunk) = body.next().await {
         let chunk = chunk?;
         size += chunk.len() as u64;
-        let wanted = FileType::SNIFF_LEN.saturating_sub(head.len()).min(chunk.len());
-        head.extend_from_slice(&chunk[..wanted]);
+        keep_head(&mut head, &chunk);
         hasher.update(&chunk);
     }
     Ok((size, hasher.finalize().into(), head))

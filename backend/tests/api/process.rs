@@ -82,6 +82,32 @@ impl SoftlyProcess {
         );
     }
 
+    /// Signs a new user up and in through this process; answers the access token.
+    pub async fn signed_in_token(&self) -> String {
+        let client = reqwest::Client::new();
+        let email = format!("process-{}@example.com", uuid::Uuid::now_v7().simple());
+        let password = crate::helpers::PASSWORD;
+        let signup = serde_json::json!({"email": email, "password": password, "name": "Process"});
+        let response = client
+            .post(self.url("/v1/auth/signup"))
+            .json(&signup)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+        let login = serde_json::json!({"email": email, "password": password});
+        let pair: serde_json::Value = client
+            .post(self.url("/v1/auth/login"))
+            .json(&login)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        pair["access_token"].as_str().expect("signed in").to_string()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }

@@ -19,6 +19,19 @@ impl LocalDisk {
         Self { root }
     }
 
+    /// Where `key` lives and its folder, which is created if missing.
+    async fn target_and_folder(&self, key: &ObjectKey) -> anyhow::Result<(PathBuf, PathBuf)> {
+        let target = self.path(key);
+        let folder = target
+            .parent()
+            .context("an object key names a file")?
+            .to_path_buf();
+        tokio::fs::create_dir_all(&folder)
+            .await
+            .with_context(|| format!("while creating {}", folder.display()))?;
+        Ok((target, folder))
+    }
+
     fn path(&self, key: &ObjectKey) -> PathBuf {
         // ObjectKey admits no absolute paths and no `..`: the result stays below root.
         self.root.join(key.as_str())
@@ -33,14 +46,7 @@ impl ObjectStore for LocalDisk {
         _content_type: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
-            let target = self.path(key);
-            let folder = target
-                .parent()
-                .context("an object key names a file")?
-                .to_path_buf();
-            tokio::fs::create_dir_all(&folder)
-                .await
-                .with_context(|| format!("while creating {}", folder.display()))?;
+            let (target, folder) = self.target_and_folder(key).await?;
             let temporary = folder.join(format!(".{}.tmp", uuid::Uuid::now_v7().simple()));
             let written = async {
                 let mut input = tokio::fs::File::open(source).await?;
@@ -66,14 +72,7 @@ impl ObjectStore for LocalDisk {
         content_type: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
-            let target = self.path(key);
-            let folder = target
-                .parent()
-                .context("an object key names a file")?
-                .to_path_buf();
-            tokio::fs::create_dir_all(&folder)
-                .await
-                .with_context(|| format!("while creating {}", folder.display()))?;
+            let (target, folder) = self.target_and_folder(key).await?;
             // The bytes reach the disk before the name does.
             tokio::fs::File::open(source)
                 .await?

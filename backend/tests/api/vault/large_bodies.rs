@@ -3,11 +3,9 @@
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::PASSWORD;
 use crate::process::SoftlyProcess;
 
 const GIB: u64 = 1024 * 1024 * 1024;
@@ -23,26 +21,7 @@ fn peak_rss(pid: u32) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_one_gib_streamed_upload_is_refused_with_413_in_flat_memory() {
     let server = SoftlyProcess::start().await;
-    let client = reqwest::Client::new();
-    let email = format!("big-{}@example.com", uuid::Uuid::now_v7().simple());
-    let signup = json!({"email": email, "password": PASSWORD, "name": "Big"});
-    client
-        .post(server.url("/v1/auth/signup"))
-        .json(&signup)
-        .send()
-        .await
-        .unwrap();
-    let login = json!({"email": email, "password": PASSWORD});
-    let pair: Value = client
-        .post(server.url("/v1/auth/login"))
-        .json(&login)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = pair["access_token"].as_str().unwrap().to_string();
+    let token = server.signed_in_token().await;
     let pid = server.child.id().unwrap();
     let before = peak_rss(pid);
 

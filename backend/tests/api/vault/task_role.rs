@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use super::presigned::start_s3s_accepting;
 use super::samples::pdf;
-use crate::helpers::PASSWORD;
 use crate::process::SoftlyProcess;
 
 const KEY: &str = "ASIATASKROLEKEY";
@@ -59,32 +58,14 @@ async fn uploads_reach_s3_with_the_ecs_task_role_credentials() {
     ];
     let server = SoftlyProcess::start_with(&set, &remove).await;
 
+    let token = server.signed_in_token().await;
     let client = reqwest::Client::new();
-    let email = format!("task-{}@example.com", uuid::Uuid::now_v7().simple());
-    let signup = json!({"email": email, "password": PASSWORD, "name": "Task"});
-    client
-        .post(server.url("/v1/auth/signup"))
-        .json(&signup)
-        .send()
-        .await
-        .unwrap();
-    let login = json!({"email": email, "password": PASSWORD});
-    let pair: Value = client
-        .post(server.url("/v1/auth/login"))
-        .json(&login)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = pair["access_token"].as_str().unwrap();
 
     let bytes = pdf(2048, 1);
     let part = reqwest::multipart::Part::bytes(bytes.clone()).file_name("policy.pdf");
     let response = client
         .post(server.url("/v1/documents"))
-        .bearer_auth(token)
+        .bearer_auth(&token)
         .multipart(reqwest::multipart::Form::new().part("file", part))
         .send()
         .await
