@@ -2,6 +2,7 @@
 //! passwords, and the profile. Everything a user owns hangs off their user row.
 
 mod authenticate;
+mod cache;
 mod domain;
 mod emails;
 mod handlers;
@@ -17,6 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use authenticate::authenticate;
+pub use cache::user_changed;
 pub use emails::{AccountEmail, AccountEmailHandler, PasswordResetRequestHandler, PasswordResetRequested};
 pub use maintenance::{PurgeEndedSessions, PurgeEndedSessionsHandler};
 pub use passwords::PasswordHasher;

@@ -1,13 +1,13 @@
 //! What the accounts API answers with.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::store::{sessions::Session, users::User};
 use crate::platform::time::rfc3339;
 
 /// A user as the API shows it.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct UserView {
     pub id: String,
     pub email: String,
@@ -33,7 +33,7 @@ impl From<&User> for UserView {
 }
 
 /// The signed-in user, with what they keep in the vault.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct MeView {
     #[serde(flatten)]
     pub user: UserView,

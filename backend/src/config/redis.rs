@@ -42,7 +42,7 @@ impl RedisConfig {
     pub fn describe(config: Option<&Self>) -> String {
         match config {
             Some(redis) => format!("REDIS_URL=[redacted] (prefix {})", redis.prefix),
-            None => "REDIS_URL= (none: limits in memory, jobs polled from the database)".into(),
+            None => "REDIS_URL= (none: no cache, limits in memory, jobs polled from the database)".into(),
         }
     }
 }

@@ -12,9 +12,14 @@ use crate::state::AppState;
 pub struct Health {
     /// Always `ok` when the status is 200.
     pub status: &'static str,
+    /// `up` or `down` when `REDIS_URL` is set (absent otherwise). Redis is not a liveness
+    /// dependency: while it is down the API serves without it and this stays 200.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis: Option<&'static str>,
 }
 
-/// Liveness for the load balancer: 200 only when the database answers.
+/// Liveness for the load balancer: 200 only when the database answers; Redis's state is
+/// reported, not required.
 #[utoipa::path(get, path = "/up", tag = "platform",
     responses(
         (status = 200, description = "Serving, database reachable", body = Health),
@@ -22,7 +27,11 @@ pub struct Health {
     ))]
 pub async fn up(State(state): State<AppState>) -> Result<axum::Json<Health>, ApiError> {
     if state.db.ping(Duration::from_secs(2)).await {
-        Ok(axum::Json(Health { status: "ok" }))
+        let redis = state
+            .redis
+            .as_ref()
+            .map(|redis| if redis.is_up() { "up" } else { "down" });
+        Ok(axum::Json(Health { status: "ok", redis }))
     } else {
         Err(ApiError::Unavailable {
             code: "database_unavailable",

@@ -4,6 +4,7 @@
 
 use super::processing::ProcessDocument;
 use super::store::{documents, documents::Document, quota, uploads};
+use crate::accounts;
 use crate::http::ApiError;
 use crate::platform::jobs;
 use crate::state::AppState;
@@ -35,6 +36,7 @@ pub async fn admit(state: &AppState, document: &Document, upload_id: Option<&str
     )
     .await?;
     tx.commit().await?;
+    accounts::user_changed(&state.cache, &document.user_id).await;
     state.jobs.wake();
     Ok(())
 }

@@ -137,6 +137,18 @@ impl TestApp {
         }
     }
 
+    /// Another application on this one's database (and, on SQLite, its data folder), as
+    /// a second replica; `extra` as for [`TestApp::spawn_with`].
+    pub async fn replica(&self, extra: &[(&str, &str)]) -> Self {
+        let dir = self.data_dir.display().to_string();
+        let mut env: Vec<(&str, &str)> = match &self.database_url {
+            Some(url) => vec![("DATABASE_URL", url.as_str())],
+            None => vec![("SOFTLY_DATA_DIR", dir.as_str())],
+        };
+        env.extend_from_slice(extra);
+        Self::spawn_with(Backend::Sqlite, &env).await
+    }
+
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.client.request(method, format!("{}{path}", self.address))
     }

@@ -1,10 +1,13 @@
 //! Integration tests: the real application over HTTP, on SQLite and PostgreSQL.
 
 mod helpers;
+mod private_redis;
 mod process;
 
 mod auth;
+mod cache;
 mod cli;
+mod dispatch;
 mod health;
 mod jobs;
 mod login;

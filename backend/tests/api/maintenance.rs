@@ -19,24 +19,10 @@ impl Job for Tick {
     const KIND: &'static str = "test_tick";
 }
 
-/// A second application on the same database, as another replica.
-async fn replica_of(app: &TestApp, backend: &Backend) -> TestApp {
-    let quiet = [("JOB_WORKERS", "0"), ("SCHEDULER_TICK_MS", "0")];
-    match (backend, &app.database_url) {
-        (Backend::Postgres(_), Some(url)) => {
-            TestApp::spawn_with(backend.clone(), &[quiet[0], quiet[1], ("DATABASE_URL", url)]).await
-        }
-        _ => {
-            let dir = app.data_dir.display().to_string();
-            TestApp::spawn_with(Backend::Sqlite, &[quiet[0], quiet[1], ("SOFTLY_DATA_DIR", &dir)]).await
-        }
-    }
-}
-
 async fn each_period_is_claimed_by_one_replica_only(backend: Backend) {
     let quiet = [("JOB_WORKERS", "0"), ("SCHEDULER_TICK_MS", "0")];
     let first = TestApp::spawn_with(backend.clone(), &quiet).await;
-    let second = replica_of(&first, &backend).await;
+    let second = first.replica(&quiet).await;
     let period = Duration::from_millis(300);
     let tick = Duration::from_millis(20);
     let started = Instant::now();

@@ -1,6 +1,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 
+use crate::accounts::cache;
 use crate::accounts::store::sessions;
 use crate::http::ApiError;
 use crate::http::error::Problem;
@@ -16,5 +17,6 @@ use crate::state::AppState;
     ))]
 pub async fn logout(State(state): State<AppState>, auth: AuthUser) -> Result<StatusCode, ApiError> {
     sessions::revoke(state.db.pool(), &auth.session_id, &auth.user_id, now_ms()).await?;
+    cache::user_changed(&state.cache, &auth.user_id).await;
     Ok(StatusCode::NO_CONTENT)
 }

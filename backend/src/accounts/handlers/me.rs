@@ -4,6 +4,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::credentials::confirm_password;
+use crate::accounts::cache;
 use crate::accounts::domain::{DisplayName, TimeZoneName};
 use crate::accounts::store::users;
 use crate::accounts::store::users::User;
@@ -11,6 +12,7 @@ use crate::accounts::views::{MeView, UserView};
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
+use crate::platform::cache::Lookup;
 use crate::platform::time::now_ms;
 use crate::state::AppState;
 use crate::vault;
@@ -22,10 +24,19 @@ use crate::vault;
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn show_me(State(state): State<AppState>, auth: AuthUser) -> Result<axum::Json<MeView>, ApiError> {
+    let ticket = match cache::me(&state.cache, &auth.user_id).await {
+        Lookup::Hit(view) => return Ok(axum::Json(view)),
+        Lookup::Miss(ticket) => Some(ticket),
+        Lookup::Bypass => None,
+    };
     let user = users::find(state.db.pool(), &auth.user_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    me(&state, &user).await
+    let view = me(&state, &user).await?;
+    if let Some(ticket) = ticket {
+        cache::keep(&state.cache, ticket, &view.0).await;
+    }
+    Ok(view)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -58,6 +69,7 @@ pub async fn update_me(
         now_ms(),
     )
     .await?;
+    cache::user_changed(&state.cache, &auth.user_id).await;
     let user = users::find(state.db.pool(), &auth.user_id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -92,6 +104,7 @@ pub async fn delete_me(
     vault::forget_user(&mut tx, &user.id).await?;
     users::delete(&mut *tx, &user.id).await?;
     tx.commit().await?;
+    cache::user_changed(&state.cache, &user.id).await;
     state.jobs.wake();
     tracing::info!(user_id = %user.id, "account deleted");
     Ok(StatusCode::NO_CONTENT)

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::credentials::{confirm_password, replace_password};
+use crate::accounts::cache;
 use crate::accounts::domain::Password;
 use crate::accounts::store::users;
 use crate::http::ApiError;
@@ -43,6 +44,7 @@ pub async fn change_password(
     let mut tx = state.db.pool().begin().await?;
     replace_password(&mut tx, user, &hash, Some(&auth.session_id), now).await?;
     tx.commit().await?;
+    cache::user_changed(&state.cache, &auth.user_id).await;
     state.jobs.wake();
     Ok(StatusCode::NO_CONTENT)
 }

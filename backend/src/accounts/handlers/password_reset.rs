@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::credentials::{consume_link_token, replace_password};
+use crate::accounts::cache;
 use crate::accounts::domain::{EmailAddress, Password};
 use crate::accounts::emails::PasswordResetRequested;
 use crate::accounts::limits::{self, EMAILS_PER_ADDRESS, EMAILS_PER_IP};
@@ -89,6 +90,7 @@ pub async fn reset_password(
     email_tokens::spend_all(&mut *tx, &user.id, Purpose::ResetPassword, now).await?;
     replace_password(&mut tx, user, &hash, None, now).await?;
     tx.commit().await?;
+    cache::user_changed(&state.cache, &user_id).await;
     state.jobs.wake();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,6 +2,7 @@ use axum::extract::State;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::accounts::cache;
 use crate::accounts::session_tokens;
 use crate::accounts::store::{refresh, sessions, users};
 use crate::accounts::views::TokenPair;
@@ -92,6 +93,7 @@ pub async fn refresh(
 
     sessions::revoke(&mut *tx, &session.id, &session.user_id, now).await?;
     tx.commit().await?;
+    cache::user_changed(&state.cache, &session.user_id).await;
     tracing::warn!(session_id = %session.id, user_id = %session.user_id, "a spent refresh token was replayed; session revoked");
     Err(REUSED)
 }

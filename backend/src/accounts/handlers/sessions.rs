@@ -1,6 +1,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
+use crate::accounts::cache;
 use crate::accounts::store::sessions;
 use crate::accounts::views::{SessionList, SessionView};
 use crate::http::ApiError;
@@ -41,6 +42,7 @@ pub async fn revoke_session(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     if sessions::revoke(state.db.pool(), &id, &auth.user_id, now_ms()).await? {
+        cache::user_changed(&state.cache, &auth.user_id).await;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound)

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::credentials::consume_link_token;
+use crate::accounts::cache;
 use crate::accounts::emails::{AccountEmail, Template};
 use crate::accounts::limits::{self, EMAILS_PER_ADDRESS, EMAILS_PER_IP};
 use crate::accounts::store::email_tokens::{self, Purpose};
@@ -41,6 +42,7 @@ pub async fn verify_email(
     users::mark_verified(&mut *tx, &user_id, now).await?;
     let user = users::find(&mut *tx, &user_id).await?.ok_or(ApiError::NotFound)?;
     tx.commit().await?;
+    cache::user_changed(&state.cache, &user_id).await;
     Ok(axum::Json(UserEnvelope {
         user: UserView::from(&user),
     }))

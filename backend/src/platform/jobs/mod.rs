@@ -6,10 +6,12 @@
 //! after its last attempt. Delivery is at least once: handlers must be idempotent, and
 //! each receives the job id as its idempotency key.
 //!
-//! The seam for a faster dispatcher (Redis) is [`JobQueue::wake`]: today it wakes this
-//! process's workers; the database stays the record of truth either way.
+//! [`JobQueue::wake`] after a commit wakes this process's idle workers and, when Redis
+//! is configured, every other process's through [`dispatch`]; the database stays the
+//! record of truth either way.
 
 pub mod admin;
+pub mod dispatch;
 mod queue;
 mod registry;
 mod worker;

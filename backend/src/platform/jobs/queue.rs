@@ -7,6 +7,7 @@ use sqlx::{AnyConnection, Row};
 use tokio::sync::Notify;
 
 use super::Job;
+use super::dispatch::Dispatch;
 use crate::platform::db::Db;
 use crate::platform::time::{SECOND_MS, now_ms};
 
@@ -47,6 +48,7 @@ pub struct JobQueue {
     db: Db,
     wakeup: Arc<Notify>,
     lease: Duration,
+    dispatch: Option<Dispatch>,
 }
 
 impl JobQueue {
@@ -55,12 +57,31 @@ impl JobQueue {
             db,
             wakeup: Arc::new(Notify::new()),
             lease: Duration::from_secs(60),
+            dispatch: None,
         }
     }
 
-    /// Tells idle workers that a job was committed, so they need not wait for the next poll.
+    /// Dispatches through Redis too: committed jobs wake workers of every process.
+    pub fn with_dispatch(mut self, dispatch: Dispatch) -> Self {
+        self.dispatch = Some(dispatch);
+        self
+    }
+
+    /// Tells idle workers — this process's, and through Redis every other's — that a job
+    /// was committed, so they need not wait for the next poll. Call it after the commit.
     pub fn wake(&self) {
         self.wakeup.notify_waiters();
+        if let Some(dispatch) = &self.dispatch {
+            dispatch.ring();
+        }
+    }
+
+    pub(super) fn dispatch(&self) -> Option<&Dispatch> {
+        self.dispatch.as_ref()
+    }
+
+    pub(super) fn wakeup_handle(&self) -> Arc<Notify> {
+        self.wakeup.clone()
     }
 
     pub(super) fn wakeup(&self) -> &Notify {

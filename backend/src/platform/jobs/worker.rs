@@ -25,6 +25,13 @@ pub fn spawn_workers(queue: JobQueue, registry: JobRegistry, count: usize, poll:
     let (phase, watcher) = watch::channel(Phase::Running);
     let mut tasks = JoinSet::new();
     let process = uuid::Uuid::now_v7().simple().to_string();
+    if let Some(dispatch) = queue.dispatch() {
+        let mut phase = watcher.clone();
+        let stop = async move {
+            let _ = phase.wait_for(|p| *p != Phase::Running).await;
+        };
+        tasks.spawn(dispatch.clone().listen(queue.wakeup_handle(), stop));
+    }
     for n in 0..count {
         let worker = Worker {
             id: format!("{}-{n}", &process[20..]),

@@ -1,19 +1,11 @@
 use std::sync::LazyLock;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{Client, Script};
+use redis::Script;
 use sha2::{Digest, Sha256};
 
 use super::{BoxFuture, Decision, MemoryLimiter, RateLimiter, Rule};
-use crate::config::RedisConfig;
-use crate::platform::time::now_ms;
-
-/// No request waits longer than this for Redis before falling back.
-const CALL_TIMEOUT: Duration = Duration::from_millis(250);
-/// After a failure, requests go straight to memory for this long before Redis is tried again.
-const RETRY_AFTER_MS: i64 = 2000;
+use crate::platform::redis::Redis;
 
 /// Counts within the limit, or answers how long the window still runs.
 static HIT: LazyLock<Script> = LazyLock::new(|| {
@@ -54,81 +46,39 @@ static FORGIVE: LazyLock<Script> = LazyLock::new(|| {
 
 /// Counters shared by every replica in Redis: fixed windows, each counted and checked in
 /// one script, so concurrent attempts on different replicas cannot pass the limit
-/// together. When Redis does not answer within 250 ms, the limiter falls back to this
-/// process's memory (each replica then counts alone) and says so once in the log; for
-/// the next two seconds requests do not wait on Redis at all, then it is tried again, and
-/// the limiter returns to it by itself once it answers.
+/// together. While Redis does not answer (see [`Redis::call`]), the limiter counts in
+/// this process's memory, so each replica then counts alone; it returns to Redis by
+/// itself once Redis answers.
 pub struct RedisLimiter {
-    redis: ConnectionManager,
-    prefix: String,
+    redis: Redis,
     fallback: MemoryLimiter,
-    degraded: AtomicBool,
-    /// While degraded: when Redis may be tried again (epoch ms).
-    retry_at: AtomicI64,
 }
 
 impl RedisLimiter {
-    /// Connects lazily: a Redis that is down at start-up does not stop the service.
-    pub fn new(config: &RedisConfig) -> anyhow::Result<Self> {
-        let client = Client::open(config.url.expose())?;
-        let settings = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(CALL_TIMEOUT))
-            .set_response_timeout(Some(CALL_TIMEOUT))
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_secs(2));
-        Ok(Self {
-            redis: ConnectionManager::new_lazy_with_config(client, settings)?,
-            prefix: config.prefix.clone(),
+    pub fn new(redis: Redis) -> Self {
+        Self {
+            redis,
             fallback: MemoryLimiter::new(),
-            degraded: AtomicBool::new(false),
-            retry_at: AtomicI64::new(0),
-        })
+        }
     }
 
     /// Keys carry a hash of the counted value (an email address, an IP), not the value.
     fn key(&self, rule: &Rule, key: &str) -> String {
         let digest = hex::encode(&Sha256::digest(key.as_bytes())[..16]);
-        format!("{}:limit:{}:{digest}", self.prefix, rule.name)
+        self.redis.key(format_args!("limit:{}:{digest}", rule.name))
     }
 
     async fn run(&self, script: &Script, rule: &Rule, key: &str) -> Option<(i64, i64)> {
-        if self.degraded.load(Ordering::Relaxed) && now_ms() < self.retry_at.load(Ordering::Relaxed) {
-            return None;
-        }
-        let mut redis = self.redis.clone();
         let mut invocation = script.key(self.key(rule, key));
         invocation.arg(rule.limit).arg(rule.window.as_millis() as u64);
-        let outcome = tokio::time::timeout(
-            CALL_TIMEOUT * 2,
-            invocation.invoke_async::<(i64, i64)>(&mut redis),
-        )
-        .await;
-        match outcome {
-            Ok(Ok(answer)) => {
-                if self.degraded.swap(false, Ordering::Relaxed) {
-                    tracing::info!("redis answers again: rate limits are shared across replicas");
-                }
-                Some(answer)
-            }
-            Ok(Err(e)) => self.degrade(&e.to_string()),
-            Err(_) => self.degrade("timed out"),
-        }
-    }
-
-    fn degrade<T>(&self, why: &str) -> Option<T> {
-        self.retry_at.store(now_ms() + RETRY_AFTER_MS, Ordering::Relaxed);
-        if !self.degraded.swap(true, Ordering::Relaxed) {
-            tracing::warn!(
-                error = why,
-                "redis unavailable: rate limits fall back to this replica's memory"
-            );
-        }
-        None
+        self.redis
+            .call(|mut redis| async move { invocation.invoke_async::<(i64, i64)>(&mut redis).await })
+            .await
     }
 
     /// Whether the last call reached Redis.
     pub fn is_shared(&self) -> bool {
-        !self.degraded.load(Ordering::Relaxed)
+        self.redis.is_up()
     }
 }
 
@@ -164,13 +114,12 @@ impl RateLimiter for RedisLimiter {
             if !self.is_shared() {
                 return self.fallback.forgive(rule, key).await;
             }
-            let mut redis = self.redis.clone();
-            let forgiven = tokio::time::timeout(
-                CALL_TIMEOUT * 2,
-                FORGIVE.key(self.key(rule, key)).invoke_async::<i64>(&mut redis),
-            )
-            .await;
-            if !matches!(forgiven, Ok(Ok(_))) {
+            let invocation = FORGIVE.key(self.key(rule, key));
+            let forgiven = self
+                .redis
+                .call(|mut redis| async move { invocation.invoke_async::<i64>(&mut redis).await })
+                .await;
+            if forgiven.is_none() {
                 self.fallback.forgive(rule, key).await;
             }
         })

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{owned_document, parse_id};
+use crate::accounts;
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
@@ -211,6 +212,7 @@ pub async fn delete_document(
         .collect();
     deletion::enqueue(&mut tx, keys).await?;
     tx.commit().await?;
+    accounts::user_changed(&state.cache, &auth.user_id).await;
     state.jobs.wake();
     tracing::info!(document_id = %id, "document deleted");
     Ok(StatusCode::NO_CONTENT)

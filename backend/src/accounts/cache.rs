@@ -1,0 +1,60 @@
+//! The accounts' hot path through the cache: a live session and the profile (`/v1/me`)
+//! are read from Redis when warm, so a signed-in request needs no database query.
+//!
+//! Both belong to the user's cache scope. Every change that could make them wrong —
+//! logout, a session revoked, password changed or reset, profile edited, email verified,
+//! stored bytes changed, account deleted — calls [`user_changed`] after it commits,
+//! which retires them on every replica before the change is answered.
+
+use serde::{Deserialize, Serialize};
+
+use super::store::sessions::{IDLE_LIFETIME_MS, Session};
+use super::views::MeView;
+use crate::platform::cache::{Cache, Lookup, Ticket};
+
+/// What authentication needs to know of a live session.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LiveSession {
+    pub user_id: String,
+    pub session_id: String,
+    expires_at: i64,
+    last_used_at: i64,
+}
+
+impl LiveSession {
+    pub fn of(session: &Session) -> Self {
+        Self {
+            user_id: session.user_id.clone(),
+            session_id: session.id.clone(),
+            expires_at: session.expires_at,
+            last_used_at: session.last_used_at,
+        }
+    }
+
+    pub fn is_live(&self, now: i64) -> bool {
+        now < self.expires_at && now < self.last_used_at + IDLE_LIFETIME_MS
+    }
+}
+
+fn scope(user_id: &str) -> String {
+    format!("user:{user_id}")
+}
+
+pub async fn session(cache: &Cache, session_id: &str, user_id: &str) -> Lookup<LiveSession> {
+    cache.get(&format!("session:{session_id}"), &scope(user_id)).await
+}
+
+pub async fn me(cache: &Cache, user_id: &str) -> Lookup<MeView> {
+    cache.get(&format!("me:{user_id}"), &scope(user_id)).await
+}
+
+/// Stores what was read under a ticket from [`session`] or [`me`].
+pub async fn keep<T: Serialize>(cache: &Cache, ticket: Ticket, value: &T) {
+    cache.put(ticket, value).await;
+}
+
+/// Retires the user's cached sessions and profile on every replica. Call it after the
+/// change commits and before answering.
+pub async fn user_changed(cache: &Cache, user_id: &str) {
+    cache.invalidate(&scope(user_id)).await;
+}

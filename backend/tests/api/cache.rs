@@ -1,0 +1,254 @@
+//! The Redis cache on the hot path: a warm `GET /v1/me` needs no database, and every
+//! change made through one replica retires what every other replica had cached.
+
+use std::time::{Duration, Instant};
+
+use reqwest::multipart::{Form, Part};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use softly::config::RedisConfig;
+use softly::platform::cache::{Cache, Lookup};
+use softly::platform::redis::Redis;
+
+use crate::helpers::{Backend, PASSWORD, TestApp, bearer, test_service};
+use crate::on_both_backends;
+use crate::private_redis::PrivateRedis;
+
+fn fresh_prefix() -> String {
+    format!("test-{}", uuid::Uuid::now_v7().simple())
+}
+
+/// Two replicas on one database and one Redis (a fresh key prefix).
+async fn replicas(backend: Backend, redis: &str) -> (TestApp, TestApp) {
+    let prefix = fresh_prefix();
+    let env = [("REDIS_URL", redis), ("REDIS_PREFIX", prefix.as_str())];
+    let first = TestApp::spawn_with(backend, &env).await;
+    let second = first.replica(&env).await;
+    (first, second)
+}
+
+async fn me(app: &TestApp, token: &str) -> (StatusCode, Value) {
+    let response = app.get("/v1/me", Some(token)).await;
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn a_warm_me_needs_no_database(backend: Backend) {
+    let Some(redis) = test_service("SOFTLY_TEST_REDIS_URL", "Redis") else {
+        return;
+    };
+    let prefix = fresh_prefix();
+    let cached = TestApp::spawn_with(
+        backend.clone(),
+        &[("REDIS_URL", &redis), ("REDIS_PREFIX", &prefix)],
+    )
+    .await;
+    let uncached = TestApp::spawn(backend).await;
+    let mut answers = Vec::new();
+    for app in [&cached, &uncached] {
+        let (_, pair) = app.signed_in_user().await;
+        let token = bearer(&pair).to_string();
+        let (status, warm) = me(app, &token).await;
+        assert_eq!(status, StatusCode::OK);
+        // The database goes away: only what was cached can still answer.
+        app.db.close().await;
+        answers.push((me(app, &token).await, warm));
+    }
+    let ((cached_status, cached_body), warm) = &answers[0];
+    assert_eq!(*cached_status, StatusCode::OK);
+    assert_eq!(cached_body, warm);
+    let ((uncached_status, _), _) = &answers[1];
+    assert!(uncached_status.is_server_error(), "{uncached_status}");
+}
+
+async fn changes_through_one_replica_show_at_once_on_the_other(backend: Backend) {
+    let Some(redis) = test_service("SOFTLY_TEST_REDIS_URL", "Redis") else {
+        return;
+    };
+    let (first, second) = replicas(backend, &redis).await;
+    let (_, pair) = first.signed_in_user().await;
+    let token = bearer(&pair);
+    for _ in 0..2 {
+        assert_eq!(me(&second, token).await.1["name"], "Test User");
+    }
+
+    let renamed = first
+        .send(Method::PATCH, "/v1/me", token, Some(json!({"name": "Renamed"})))
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    assert_eq!(me(&second, token).await.1["name"], "Renamed");
+
+    let pdf = b"%PDF-1.7\n% a small document\n%%EOF\n".to_vec();
+    let size = pdf.len();
+    let form = Form::new().part("file", Part::bytes(pdf).file_name("bill.pdf"));
+    let uploaded = first
+        .request(Method::POST, "/v1/documents")
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), StatusCode::CREATED);
+    assert_eq!(me(&second, token).await.1["storage_used_bytes"], size);
+
+    let logout = first.send(Method::POST, "/v1/auth/logout", token, None).await;
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    assert_eq!(me(&second, token).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(&first, token).await.0, StatusCode::UNAUTHORIZED);
+}
+
+async fn a_password_change_ends_other_sessions_on_every_replica(backend: Backend) {
+    let Some(redis) = test_service("SOFTLY_TEST_REDIS_URL", "Redis") else {
+        return;
+    };
+    let (first, second) = replicas(backend, &redis).await;
+    let (email, pair) = first.signed_in_user().await;
+    let kept = bearer(&pair).to_string();
+    let other = bearer(&first.login_ok(&email, PASSWORD).await).to_string();
+    let third = bearer(&first.login_ok(&email, PASSWORD).await).to_string();
+    for token in [&kept, &other, &third] {
+        assert_eq!(me(&second, token).await.0, StatusCode::OK);
+    }
+
+    // Ending one device's session from another replica is immediate.
+    let revoked = first
+        .send(
+            Method::DELETE,
+            &format!("/v1/sessions/{}", session_id(&third)),
+            &kept,
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
+    assert_eq!(me(&second, &third).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(&second, &other).await.0, StatusCode::OK);
+
+    let changed = first
+        .send(
+            Method::PUT,
+            "/v1/me/password",
+            &kept,
+            Some(json!({"current_password": PASSWORD, "new_password": "a brand new passphrase 42"})),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(me(&second, &other).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(&second, &kept).await.0, StatusCode::OK);
+}
+
+/// The session id (`sid`) an access token carries.
+fn session_id(token: &str) -> String {
+    use base64::Engine;
+    let claims = token.split('.').nth(1).unwrap();
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(claims)
+        .unwrap();
+    let claims: Value = serde_json::from_slice(&claims).unwrap();
+    claims["sid"].as_str().unwrap().to_string()
+}
+
+async fn without_redis_the_cache_is_bypassed_and_up_says_so(backend: Backend) {
+    // A port nothing listens on.
+    let env = [("REDIS_URL", "redis://127.0.0.1:9")];
+    let app = TestApp::spawn_with(backend, &env).await;
+    let (_, pair) = app.signed_in_user().await;
+    let token = bearer(&pair);
+    let started = Instant::now();
+    assert_eq!(me(&app, token).await.0, StatusCode::OK);
+    let renamed = app
+        .send(
+            Method::PATCH,
+            "/v1/me",
+            token,
+            Some(json!({"name": "Still Here"})),
+        )
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    assert_eq!(me(&app, token).await.1["name"], "Still Here");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let up = app.get("/up", None).await;
+    assert_eq!(up.status(), StatusCode::OK);
+    assert_eq!(up.json::<Value>().await.unwrap()["redis"], "down");
+}
+
+on_both_backends!(
+    a_warm_me_needs_no_database,
+    changes_through_one_replica_show_at_once_on_the_other,
+    a_password_change_ends_other_sessions_on_every_replica,
+    without_redis_the_cache_is_bypassed_and_up_says_so,
+);
+
+fn cache_on(url: &str, prefix: &str) -> Cache {
+    let env = [("REDIS_URL", url), ("REDIS_PREFIX", prefix)];
+    let lookup = |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+    let config = RedisConfig::from_lookup(&lookup).unwrap().unwrap();
+    Cache::new(Some(Redis::new(&config).unwrap()))
+}
+
+async fn fill(cache: &Cache, key: &str, value: &str) {
+    match cache.get::<String>(key, "scope").await {
+        Lookup::Miss(ticket) => cache.put(ticket, &value.to_string()).await,
+        _ => panic!("expected a miss"),
+    }
+}
+
+async fn cached(cache: &Cache, key: &str) -> Option<String> {
+    match cache.get::<String>(key, "scope").await {
+        Lookup::Hit(value) => Some(value),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_reader_that_lost_a_race_does_not_put_back_what_was_retired() {
+    let Some(redis) = test_service("SOFTLY_TEST_REDIS_URL", "Redis") else {
+        return;
+    };
+    let cache = cache_on(&redis, &fresh_prefix());
+    fill(&cache, "k", "fresh").await;
+    assert_eq!(cached(&cache, "k").await.as_deref(), Some("fresh"));
+
+    // A reader takes its ticket, the scope is invalidated, then the reader stores.
+    let Lookup::Miss(ticket) = cache.get::<String>("slow", "scope").await else {
+        panic!("expected a miss");
+    };
+    cache.invalidate("scope").await;
+    cache.put(ticket, &"stale".to_string()).await;
+    assert_eq!(cached(&cache, "slow").await, None);
+    assert_eq!(
+        cached(&cache, "k").await,
+        None,
+        "the invalidation retired the whole scope"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalidation_missed_while_redis_was_frozen_retires_everything_once_it_returns() {
+    let Some(redis) = PrivateRedis::start() else {
+        return;
+    };
+    let prefix = fresh_prefix();
+    let (writer, reader) = (cache_on(&redis.url, &prefix), cache_on(&redis.url, &prefix));
+    fill(&reader, "profile", "before").await;
+    assert_eq!(cached(&reader, "profile").await.as_deref(), Some("before"));
+
+    redis.signal("-STOP");
+    let started = Instant::now();
+    writer.invalidate("scope").await;
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the invalidation waited {:?}",
+        started.elapsed()
+    );
+    redis.signal("-CONT");
+
+    // The writer owes a flush and pays it in the background once Redis answers: the
+    // reader, which missed nothing itself, stops seeing the stale entry.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while cached(&reader, "profile").await.is_some() {
+        assert!(Instant::now() < deadline, "the stale entry outlived the outage");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    fill(&reader, "profile", "after").await;
+    assert_eq!(cached(&reader, "profile").await.as_deref(), Some("after"));
+}
