@@ -101,7 +101,12 @@ impl Application {
 
 /// Opens the database named by the configuration.
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {
-    Db::connect(&config.database_url, config.database_max_connections).await
+    Db::connect(
+        &config.database_url,
+        config.database_max_connections,
+        config.database_acquire_timeout,
+    )
+    .await
 }
 
 /// The state of one process: the database given, the vault's store connected.

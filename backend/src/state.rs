@@ -49,9 +49,10 @@ impl AppState {
             Some(redis) => Arc::new(RedisLimiter::new(redis.clone())),
             None => Arc::new(MemoryLimiter::new()),
         };
+        let jobs = JobQueue::new(db.clone()).with_lease(config.job_lease);
         let jobs = match &redis {
-            Some(redis) => JobQueue::new(db.clone()).with_dispatch(Dispatch::new(redis.clone())),
-            None => JobQueue::new(db.clone()),
+            Some(redis) => jobs.with_dispatch(Dispatch::new(redis.clone())),
+            None => jobs,
         };
         Self {
             cache: Cache::new(redis.clone()),

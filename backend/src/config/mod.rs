@@ -87,6 +87,9 @@ pub struct Config {
     /// Concurrent in-process job workers of `softly serve`; 0 leaves jobs to `softly worker`.
     pub job_workers: usize,
     pub job_poll_interval: Duration,
+    /// How long a worker holds a job without renewing; a job whose worker died or froze
+    /// is taken over once its lease lapses. Workers renew at a third of it.
+    pub job_lease: Duration,
     /// How often each process checks the periodic tasks; None disables the scheduler.
     pub scheduler_tick: Option<Duration>,
     pub request_timeout: Duration,
@@ -94,6 +97,8 @@ pub struct Config {
     pub upload_timeout: Duration,
     pub shutdown_timeout: Duration,
     pub database_max_connections: u32,
+    /// How long a request waits for a database connection before answering 503.
+    pub database_acquire_timeout: Duration,
 }
 
 /// Reads one variable; tests pass a map instead of the process environment.
@@ -167,6 +172,27 @@ impl Config {
                 lookup("JOB_POLL_INTERVAL_MS"),
                 1000,
             )?),
+            job_lease: Duration::from_secs(
+                match parse_var("JOB_LEASE_SECS", lookup("JOB_LEASE_SECS"), 60u64)? {
+                    secs @ 3..=3600 => secs,
+                    _ => return Err(ConfigError::new("JOB_LEASE_SECS", "must be 3 to 3600")),
+                },
+            ),
+            database_acquire_timeout: Duration::from_millis(
+                match parse_var(
+                    "DATABASE_ACQUIRE_TIMEOUT_MS",
+                    lookup("DATABASE_ACQUIRE_TIMEOUT_MS"),
+                    2000u64,
+                )? {
+                    ms @ 100..=60_000 => ms,
+                    _ => {
+                        return Err(ConfigError::new(
+                            "DATABASE_ACQUIRE_TIMEOUT_MS",
+                            "must be 100 to 60000",
+                        ));
+                    }
+                },
+            ),
             scheduler_tick: match parse_var("SCHEDULER_TICK_MS", lookup("SCHEDULER_TICK_MS"), 10_000u64)? {
                 0 => None,
                 ms => Some(Duration::from_millis(ms)),
@@ -221,6 +247,7 @@ impl Config {
             format!("TRUSTED_PROXIES={}", proxies.join(",")),
             format!("JOB_WORKERS={}", self.job_workers),
             format!("JOB_POLL_INTERVAL_MS={}", self.job_poll_interval.as_millis()),
+            format!("JOB_LEASE_SECS={}", self.job_lease.as_secs()),
             format!(
                 "SCHEDULER_TICK_MS={}",
                 self.scheduler_tick.map_or(0, |tick| tick.as_millis())
@@ -229,6 +256,10 @@ impl Config {
             format!("UPLOAD_TIMEOUT_SECS={}", self.upload_timeout.as_secs()),
             format!("SHUTDOWN_TIMEOUT_SECS={}", self.shutdown_timeout.as_secs()),
             format!("DATABASE_MAX_CONNECTIONS={}", self.database_max_connections),
+            format!(
+                "DATABASE_ACQUIRE_TIMEOUT_MS={}",
+                self.database_acquire_timeout.as_millis()
+            ),
         ];
         lines.extend(self.vault.describe());
         lines

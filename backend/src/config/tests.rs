@@ -114,8 +114,12 @@ fn redis_mail_vault_and_scheduler_settings_have_defaults_and_refuse_bad_values()
     assert_eq!(config.vault.quota_bytes, 1024 * 1024 * 1024);
     assert_eq!(config.scheduler_tick, Some(std::time::Duration::from_secs(10)));
     assert_eq!(config.upload_timeout, std::time::Duration::from_secs(600));
+    assert_eq!(config.job_lease, std::time::Duration::from_secs(60));
+    assert_eq!(config.database_acquire_timeout, std::time::Duration::from_secs(2));
 
     let set = config_from(&[
+        ("JOB_LEASE_SECS", "3"),
+        ("DATABASE_ACQUIRE_TIMEOUT_MS", "100"),
         ("REDIS_URL", "rediss://cache:6379"),
         ("REDIS_PREFIX", "staging"),
         ("MAIL_TRANSPORT", "ses"),
@@ -128,6 +132,11 @@ fn redis_mail_vault_and_scheduler_settings_have_defaults_and_refuse_bad_values()
         matches!(&set.mail_transport, MailTransport::Ses(ses) if ses.configuration_set.as_deref() == Some("softly-production") && ses.region == "eu-west-2")
     );
     assert_eq!(set.scheduler_tick, None);
+    assert_eq!(set.job_lease, std::time::Duration::from_secs(3));
+    assert_eq!(
+        set.database_acquire_timeout,
+        std::time::Duration::from_millis(100)
+    );
     assert!(
         set.redacted_lines()
             .iter()
@@ -143,6 +152,10 @@ fn redis_mail_vault_and_scheduler_settings_have_defaults_and_refuse_bad_values()
         ("VAULT_MAX_UPLOAD_BYTES", "0"),
         ("VAULT_QUOTA_BYTES", "lots"),
         ("UPLOAD_TIMEOUT_SECS", "-1"),
+        ("JOB_LEASE_SECS", "2"),
+        ("JOB_LEASE_SECS", "3601"),
+        ("DATABASE_ACQUIRE_TIMEOUT_MS", "99"),
+        ("DATABASE_ACQUIRE_TIMEOUT_MS", "forever"),
     ] {
         let mut pairs = vec![(var, value)];
         if var == "REDIS_PREFIX" {

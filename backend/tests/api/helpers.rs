@@ -99,6 +99,8 @@ impl TestApp {
             ),
             ("APP_URL", APP_URL.into()),
             ("JOB_POLL_INTERVAL_MS", "50".into()),
+            // Two shared cores running many suites at once: no 503 for a slow pool.
+            ("DATABASE_ACQUIRE_TIMEOUT_MS", "5000".into()),
             // Tests that need periodic tasks start a scheduler themselves.
             ("SCHEDULER_TICK_MS", "0".into()),
         ]

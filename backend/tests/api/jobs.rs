@@ -180,7 +180,54 @@ async fn shutdown_hands_a_running_job_back_to_the_queue(backend: Backend) {
     );
 }
 
+/// Counts its runs and takes `0` to finish.
+#[derive(Clone, Default)]
+struct Lengthy(Arc<Mutex<u32>>, Duration);
+
+impl JobHandler<Echo> for Lengthy {
+    async fn run(&self, _: &str, _: Echo) -> anyhow::Result<()> {
+        *self.0.lock().unwrap() += 1;
+        tokio::time::sleep(self.1).await;
+        Ok(())
+    }
+}
+
+async fn a_job_longer_than_its_lease_keeps_it_while_its_worker_lives(backend: Backend) {
+    let app = quiet_app(backend).await;
+    let lease = Duration::from_millis(300);
+    let queue = JobQueue::new(app.db.clone()).with_lease(lease);
+    let runs = Lengthy(Arc::default(), lease * 5);
+    enqueue_echo(&app, "long", true).await;
+    // Two pools polling eagerly: without renewals the second would take the job over.
+    let pools: Vec<_> = (0..2)
+        .map(|_| {
+            let registry = JobRegistry::new().register::<Echo, _>(runs.clone());
+            spawn_workers(queue.clone(), registry, 1, Duration::from_millis(20))
+        })
+        .collect();
+    for _ in 0..200 {
+        if app.count("SELECT COUNT(*) FROM jobs").await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for pool in pools {
+        pool.shutdown(Duration::from_secs(1)).await;
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM jobs").await, 0);
+    assert_eq!(*runs.0.lock().unwrap(), 1, "the job ran once");
+
+    // The lease is renewed only by its holder, and only while the job runs.
+    enqueue_echo(&app, "held", true).await;
+    let job = queue.claim("holder").await.unwrap().unwrap();
+    assert!(queue.renew(&job, "holder").await.unwrap());
+    assert!(!queue.renew(&job, "someone else").await.unwrap());
+    queue.fail(&job, "holder", "boom").await.unwrap();
+    assert!(!queue.renew(&job, "holder").await.unwrap());
+}
+
 crate::on_both_backends!(
+    a_job_longer_than_its_lease_keeps_it_while_its_worker_lives,
     a_committed_job_runs_once_and_is_removed,
     a_job_of_a_rolled_back_change_never_exists,
     a_failing_job_is_retried_with_backoff_then_kept_dead,

@@ -27,8 +27,13 @@ pub struct Db {
 
 impl Db {
     /// Opens the pool; for SQLite creates the file's folder and sets WAL, foreign keys
-    /// and a busy timeout on every connection.
-    pub async fn connect(url: &DatabaseUrl, max_connections: u32) -> anyhow::Result<Self> {
+    /// and a busy timeout on every connection. A query that cannot get a connection
+    /// within `acquire_timeout` fails (the API answers 503) instead of queueing on.
+    pub async fn connect(
+        url: &DatabaseUrl,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> anyhow::Result<Self> {
         static DRIVERS: Once = Once::new();
         DRIVERS.call_once(sqlx::any::install_default_drivers);
 
@@ -39,7 +44,7 @@ impl Db {
         let options: AnyConnectOptions = url.expose().parse().context("while parsing DATABASE_URL")?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(acquire_timeout)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

@@ -61,6 +61,16 @@ impl JobQueue {
         }
     }
 
+    /// Leases last `lease` (60 s by default); workers renew them at a third of that.
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    pub fn lease(&self) -> Duration {
+        self.lease
+    }
+
     /// Dispatches through Redis too: committed jobs wake workers of every process.
     pub fn with_dispatch(mut self, dispatch: Dispatch) -> Self {
         self.dispatch = Some(dispatch);
@@ -119,6 +129,24 @@ impl JobQueue {
             attempts: row.get("attempts"),
             max_attempts: row.get("max_attempts"),
         }))
+    }
+
+    /// Extends the lease of a job still running; `false` when the lease was lost (it
+    /// lapsed and another worker took the job over).
+    pub async fn renew(&self, job: &ClaimedJob, worker_id: &str) -> anyhow::Result<bool> {
+        let now = now_ms();
+        let renewed = sqlx::query(
+            "UPDATE jobs SET locked_until = $1, updated_at = $2
+             WHERE id = $3 AND locked_by = $4 AND status = 'running'",
+        )
+        .bind(now + self.lease.as_millis() as i64)
+        .bind(now)
+        .bind(&job.id)
+        .bind(worker_id)
+        .execute(self.db.pool())
+        .await
+        .context("while renewing a job's lease")?;
+        Ok(renewed.rows_affected() == 1)
     }
 
     /// The job succeeded: it is deleted.

@@ -99,6 +99,26 @@ impl Worker {
         }
     }
 
+    /// Renews the job's lease at a third of its length for as long as it runs, so a
+    /// long job is not taken over while its worker is alive. A worker that froze stops
+    /// renewing; its lease lapses and another worker takes the job over.
+    async fn heartbeat(&self, job: &ClaimedJob) {
+        let every = self.queue.lease() / 3;
+        loop {
+            tokio::time::sleep(every).await;
+            match self.queue.renew(job, &self.id).await {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!(
+                    job_id = %job.id, kind = %job.kind,
+                    "lease lost: another worker has taken this job over (its handler must be idempotent)"
+                ),
+                Err(error) => {
+                    tracing::warn!(job_id = %job.id, error = format!("{error:#}"), "renewing a lease failed")
+                }
+            }
+        }
+    }
+
     async fn execute(&mut self, job: ClaimedJob) {
         let started = std::time::Instant::now();
         let mut phase = self.phase.clone();
@@ -108,6 +128,7 @@ impl Worker {
         };
         let outcome = tokio::select! {
             outcome = run => outcome,
+            () = self.heartbeat(&job) => unreachable!("a heartbeat never ends"),
             () = aborted => {
                 if let Err(error) = self.queue.release(&job, &self.id).await {
                     tracing::error!(job_id = %job.id, error = format!("{error:#}"), "handing a job back failed");
