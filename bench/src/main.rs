@@ -8,6 +8,7 @@
 //! generator shares the machine with the server: compare the two endpoints' ratios
 //! within one run rather than absolute numbers across machines.
 
+mod deployment;
 mod load;
 mod server;
 mod upload;
@@ -113,5 +114,59 @@ async fn main() -> anyhow::Result<()> {
         "server peak RSS: {:.1} MiB",
         server.peak_rss_kib()? as f64 / 1024.0
     );
-    server.stop().await
+    server.stop().await?;
+    deployments(&options, duration).await;
+    Ok(())
+}
+
+/// The production shape: with Redis, then without; a missing tool skips it with a note.
+async fn deployments(options: &Options, duration: Duration) {
+    println!(
+        "\ndeployment: haproxy, 3 replicas, 2 workers x 2, private postgres and moto; with redis, then without"
+    );
+    let binary = std::env::var("SOFTLY_BIN").unwrap_or_else(|_| "target/release/softly".into());
+    let mut figures = Vec::new();
+    for redis in [true, false] {
+        match deployment::measure(&binary, redis, options.connections, duration).await {
+            Ok(measured) => figures.push(measured),
+            Err(error) => {
+                println!("deployment bench skipped: {error:#}");
+                return;
+            }
+        }
+    }
+    println!(
+        "{:<14} {:>14} {:>14} {:>10} {:>10} {:>13} {:>12} {:>12}",
+        "",
+        "/v1/me 3 rep",
+        "/v1/me 1 rep",
+        "p99 3 rep",
+        "errors",
+        "burst jobs/s",
+        "trickle p50",
+        "trickle p99"
+    );
+    for f in &figures {
+        println!(
+            "{:<14} {:>10.0} r/s {:>10.0} r/s {:>7.2} ms {:>10} {:>13.0} {:>9.0} ms {:>9.0} ms",
+            f.label,
+            f.me_three.rps,
+            f.me_one.rps,
+            f.me_three.p99_ms,
+            f.me_three.errors + f.me_one.errors,
+            f.burst_jobs_per_second,
+            f.trickle_p50_ms,
+            f.trickle_p99_ms
+        );
+    }
+    let (redis, database) = (&figures[0], &figures[1]);
+    println!(
+        "ratios: warm cache / database path {:.2} (3 replicas), {:.2} (1 replica); 3 replicas / 1 replica {:.2} (redis), {:.2} (database); burst jobs/s redis / database {:.2}; trickle p50 database / redis {:.1}",
+        redis.me_three.rps / database.me_three.rps,
+        redis.me_one.rps / database.me_one.rps,
+        redis.me_three.rps / redis.me_one.rps,
+        database.me_three.rps / database.me_one.rps,
+        redis.burst_jobs_per_second / database.burst_jobs_per_second,
+        database.trickle_p50_ms / redis.trickle_p50_ms
+    );
 }

@@ -142,7 +142,9 @@ impl Worker {
         };
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match outcome {
-            Ok(()) => tracing::info!(job_id = %job.id, kind = %job.kind, elapsed_ms, "job done"),
+            Ok(()) => {
+                tracing::info!(job_id = %job.id, kind = %job.kind, attempt = job.attempts, elapsed_ms, "job done")
+            }
             Err(error) => tracing::warn!(
                 job_id = %job.id, kind = %job.kind, attempt = job.attempts,
                 max_attempts = job.max_attempts, error = format!("{error:#}"), "job failed"
