@@ -112,7 +112,7 @@ pub async fn connect(config: &Config) -> anyhow::Result<Db> {
 /// The state of one process: the database given, the vault's store connected.
 pub async fn state(config: Config, db: Db) -> anyhow::Result<AppState> {
     let vault = Vault::connect(&config).await?;
-    let mailer = mail::connect(&config).await;
+    let mailer = mail::connect(&config).await?;
     Ok(AppState::new(config, db, vault, mailer))
 }
 

@@ -1,14 +1,18 @@
 //! How mail leaves: `MAIL_TRANSPORT=file` (the embedded default: `.eml` files in the data
-//! directory) or `ses` (Amazon SES v2 through the standard AWS credential chain;
+//! directory), `ses` (Amazon SES v2 through the standard AWS credential chain;
 //! `SES_ENDPOINT` points at another server for tests, `SES_CONFIGURATION_SET` names the
-//! configuration set to send through).
+//! configuration set to send through) or `smtp` (any SMTP server named by `SMTP_URL`,
+//! for self-hosters).
 
-use super::{ConfigError, Lookup};
+use super::{ConfigError, Lookup, Secret};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailTransport {
     File,
     Ses(SesSettings),
+    /// `smtps://user:pass@host:465`, `smtp://user:pass@host:587?tls=required`, or plain
+    /// `smtp://host:port` (unencrypted: only for a relay on the same host or network).
+    Smtp(Secret),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,9 +44,20 @@ impl MailTransport {
                     configuration_set: lookup("SES_CONFIGURATION_SET"),
                 }))
             }
+            Some("smtp") => {
+                let url = lookup("SMTP_URL")
+                    .ok_or_else(|| ConfigError::new("SMTP_URL", "is required with MAIL_TRANSPORT=smtp"))?;
+                if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                    return Err(ConfigError::new(
+                        "SMTP_URL",
+                        "must start with smtp:// or smtps://",
+                    ));
+                }
+                Ok(Self::Smtp(Secret::new(url)))
+            }
             Some(other) => Err(ConfigError::new(
                 "MAIL_TRANSPORT",
-                format!("expected file or ses, got {other:?}"),
+                format!("expected file, ses or smtp, got {other:?}"),
             )),
         }
     }
@@ -59,6 +74,7 @@ impl MailTransport {
                     .map(|e| format!(" via {e}"))
                     .unwrap_or_default()
             ),
+            Self::Smtp(_) => "MAIL_TRANSPORT=smtp, SMTP_URL=[redacted]".into(),
         }
     }
 }

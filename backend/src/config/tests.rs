@@ -132,6 +132,18 @@ fn redis_mail_vault_and_scheduler_settings_have_defaults_and_refuse_bad_values()
         matches!(&set.mail_transport, MailTransport::Ses(ses) if ses.configuration_set.as_deref() == Some("softly-production") && ses.region == "eu-west-2")
     );
     assert_eq!(set.scheduler_tick, None);
+    let smtp = config_from(&[
+        ("MAIL_TRANSPORT", "smtp"),
+        ("SMTP_URL", "smtps://softly:hunter2@mail.example.com:465"),
+    ])
+    .unwrap();
+    assert!(matches!(&smtp.mail_transport, MailTransport::Smtp(url) if url.expose().starts_with("smtps://")));
+    assert!(smtp.redacted_lines().iter().all(|line| !line.contains("hunter2")));
+    assert_eq!(
+        config_from(&[("MAIL_TRANSPORT", "smtp")]).unwrap_err().var,
+        "SMTP_URL",
+        "smtp needs a server"
+    );
     assert_eq!(set.job_lease, std::time::Duration::from_secs(3));
     assert_eq!(
         set.database_acquire_timeout,
@@ -152,6 +164,8 @@ fn redis_mail_vault_and_scheduler_settings_have_defaults_and_refuse_bad_values()
         ("VAULT_MAX_UPLOAD_BYTES", "0"),
         ("VAULT_QUOTA_BYTES", "lots"),
         ("UPLOAD_TIMEOUT_SECS", "-1"),
+        ("SMTP_URL", "mail.example.com:587"),
+        ("SMTP_URL", "http://mail.example.com"),
         ("JOB_LEASE_SECS", "2"),
         ("JOB_LEASE_SECS", "3601"),
         ("DATABASE_ACQUIRE_TIMEOUT_MS", "99"),
@@ -163,6 +177,9 @@ fn redis_mail_vault_and_scheduler_settings_have_defaults_and_refuse_bad_values()
         }
         if var == "SES_ENDPOINT" {
             pairs.push(("MAIL_TRANSPORT", "ses"));
+        }
+        if var == "SMTP_URL" {
+            pairs.push(("MAIL_TRANSPORT", "smtp"));
         }
         let error = config_from(&pairs).unwrap_err();
         assert_eq!(error.var, var, "{value}: {error}");

@@ -20,6 +20,7 @@ mod sessions;
 mod shared_limits;
 mod shutdown;
 mod signup;
+mod smtp;
 mod storage;
 mod vault;
 mod verify_email;

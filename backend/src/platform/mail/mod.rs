@@ -1,9 +1,10 @@
 //! The mailer: one interface, an embedded transport that writes `.eml` files, and the
-//! message builder they share; SES in production.
+//! message builder they share; SES in production; SMTP for self-hosters.
 
 mod file;
 mod message;
 mod ses;
+mod smtp;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,6 +12,7 @@ use std::pin::Pin;
 pub use file::FileMailer;
 pub use message::OutgoingEmail;
 pub use ses::SesMailer;
+pub use smtp::SmtpMailer;
 
 /// Sends one email. Implementations must be idempotent on [`OutgoingEmail::id`]: a job
 /// retried after a crash may hand over the same message twice.
@@ -22,11 +24,12 @@ pub trait Mailer: Send + Sync + 'static {
 }
 
 /// The mailer the configuration names.
-pub async fn connect(config: &crate::config::Config) -> std::sync::Arc<dyn Mailer> {
-    match &config.mail_transport {
+pub async fn connect(config: &crate::config::Config) -> anyhow::Result<std::sync::Arc<dyn Mailer>> {
+    Ok(match &config.mail_transport {
         crate::config::MailTransport::File => {
             std::sync::Arc::new(FileMailer::new(config.data_dir.join("mail")))
         }
         crate::config::MailTransport::Ses(ses) => std::sync::Arc::new(SesMailer::connect(ses).await),
-    }
+        crate::config::MailTransport::Smtp(url) => std::sync::Arc::new(SmtpMailer::new(url)?),
+    })
 }

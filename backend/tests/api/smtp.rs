@@ -1,0 +1,99 @@
+//! Mail through SMTP (`MAIL_TRANSPORT=smtp`), against a real SMTP server (aiosmtpd,
+//! from PyPI) that files every message it accepts into a maildir.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, Email, PASSWORD, TestApp, test_service};
+
+/// Messages in the maildir addressed to `to`, as raw text.
+fn delivered_to(maildir: &str, to: &str) -> Vec<String> {
+    let folder = PathBuf::from(maildir).join("new");
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
+        .filter(|raw| raw.lines().any(|l| l == format!("X-RcptTo: {to}")))
+        .collect()
+}
+
+fn server() -> Option<(String, String)> {
+    let url = test_service("SOFTLY_TEST_SMTP_URL", "SMTP (aiosmtpd)")?;
+    let maildir = test_service("SOFTLY_TEST_SMTP_MAILDIR", "SMTP maildir")?;
+    Some((url, maildir))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_mail_is_delivered_over_smtp_with_a_working_link() {
+    let Some((url, maildir)) = server() else {
+        return;
+    };
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        &[("MAIL_TRANSPORT", "smtp"), ("SMTP_URL", url.as_str())],
+    )
+    .await;
+    let email = format!("smtp-{}@example.com", uuid::Uuid::now_v7().simple());
+    assert_eq!(
+        app.signup(&email, PASSWORD, "Ada").await.status(),
+        StatusCode::CREATED
+    );
+    let mut delivered = Vec::new();
+    for _ in 0..200 {
+        delivered = delivered_to(&maildir, &email);
+        if !delivered.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(delivered.len(), 1, "one message for {email}");
+    let message = Email::parse(&delivered[0]);
+    assert!(message.subject.contains("Confirm"), "{}", message.subject);
+    let token = message.token("/verify-email");
+    let response = app
+        .post("/v1/auth/verify-email", serde_json::json!({ "token": token }))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "the link in the message works");
+    assert!(
+        !app.data_dir.join("mail").exists(),
+        "nothing was written to files"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_smtp_server_leaves_the_message_queued_for_retry() {
+    let Some((_, maildir)) = server() else {
+        return;
+    };
+    // A port nothing listens on.
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        &[("MAIL_TRANSPORT", "smtp"), ("SMTP_URL", "smtp://127.0.0.1:9")],
+    )
+    .await;
+    let email = format!("unsent-{}@example.com", uuid::Uuid::now_v7().simple());
+    assert_eq!(
+        app.signup(&email, PASSWORD, "Ada").await.status(),
+        StatusCode::CREATED
+    );
+    for _ in 0..200 {
+        if app
+            .count("SELECT COUNT(*) FROM jobs WHERE attempts >= 1 AND last_error IS NOT NULL")
+            .await
+            == 1
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let row: (String, i64) = sqlx::query_as("SELECT status, attempts FROM jobs WHERE kind = 'account_email'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(row.0, "queued", "waiting for its retry");
+    assert!(row.1 >= 1);
+    assert!(delivered_to(&maildir, &email).is_empty());
+}
