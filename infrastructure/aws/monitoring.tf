@@ -1,5 +1,6 @@
-# Alarms to an SNS topic: the API failing (ALB 5xx), running hot (ECS CPU), and the
-# database filling up (RDS free storage).
+# Alarms to an SNS topic: the API failing (ALB 5xx), running hot (ECS CPU), the
+# database filling up (RDS free storage), and tasks losing Redis (counted from the API's
+# own JSON log lines: the service keeps serving without it, degraded).
 
 resource "aws_cloudwatch_log_group" "flow" {
   name              = "/vpc/${var.name}/rejected"
@@ -15,6 +16,21 @@ resource "aws_sns_topic_subscription" "alarms_email" {
   topic_arn = aws_sns_topic.alarms.arn
   protocol  = "email"
   endpoint  = var.alarm_email
+}
+
+# Each task logs "redis unavailable: …" once when it loses Redis (and "redis answers
+# again" when it is back): one count per task and outage.
+resource "aws_cloudwatch_log_metric_filter" "redis_unavailable" {
+  name           = "${var.name}-redis-unavailable"
+  log_group_name = aws_cloudwatch_log_group.api.name
+  pattern        = "{ $.message = \"redis unavailable*\" }"
+
+  metric_transformation {
+    name          = "RedisUnavailable"
+    namespace     = "Softly"
+    value         = "1"
+    default_value = "0"
+  }
 }
 
 locals {
@@ -51,6 +67,17 @@ locals {
       threshold   = 85
       comparison  = "GreaterThanThreshold"
       missing     = "missing"
+    }
+    redis_unavailable = {
+      description = "A task lost Redis: cache bypassed, rate limits per task, jobs polled (see the task's log)"
+      namespace   = "Softly"
+      metric      = aws_cloudwatch_log_metric_filter.redis_unavailable.metric_transformation[0].name
+      dimensions  = {}
+      statistic   = "Sum"
+      periods     = 1
+      threshold   = 0
+      comparison  = "GreaterThanThreshold"
+      missing     = "notBreaching"
     }
     rds_free_storage = {
       description = "Less than 2 GiB free on the database"

@@ -1,7 +1,7 @@
 """Alarms, outputs, the state backend and the bootstrap root."""
 
 
-def test_alarms_on_alb_5xx_ecs_cpu_and_rds_free_storage(aws):
+def test_alarms_on_alb_5xx_ecs_cpu_rds_free_storage_and_redis_lost(aws):
     (alarms,) = aws.locals["alarms"]
     metrics = {name: alarm["metric"] for name, alarm in alarms.items()}
     assert metrics == {
@@ -9,8 +9,12 @@ def test_alarms_on_alb_5xx_ecs_cpu_and_rds_free_storage(aws):
         "alb_elb_5xx": "HTTPCode_ELB_5XX_Count",
         "ecs_cpu": "CPUUtilization",
         "rds_free_storage": "FreeStorageSpace",
+        "redis_unavailable": "${aws_cloudwatch_log_metric_filter.redis_unavailable.metric_transformation[0].name}",
     }
     assert alarms["rds_free_storage"]["threshold"] == 2 * 1024**3
+    redis = aws.resource("aws_cloudwatch_log_metric_filter", "redis_unavailable")
+    assert redis["log_group_name"] == "${aws_cloudwatch_log_group.api.name}"
+    assert "redis unavailable" in redis["pattern"]
     resource = aws.resource("aws_cloudwatch_metric_alarm", "this")
     assert resource["for_each"] == "${local.alarms}"
     assert resource["alarm_actions"] == ["${aws_sns_topic.alarms.arn}"]
