@@ -57,6 +57,15 @@ pub async fn run(cluster: &mut Cluster, _: &Settings) -> anyhow::Result<Verdict>
         .filter(|r| r.started >= down && r.started < back)
         .collect();
     let slowest_failure = outage.iter().map(|r| r.outcome.elapsed).max().unwrap_or_default();
+    let started_during: Vec<_> = records
+        .iter()
+        .filter(|r| r.started >= down && r.started < back)
+        .collect();
+    let slowest_during = started_during
+        .iter()
+        .map(|r| r.outcome.elapsed)
+        .max()
+        .unwrap_or_default();
     let all_503 = outage
         .iter()
         .all(|r| r.outcome.is(StatusCode::SERVICE_UNAVAILABLE));
@@ -78,11 +87,13 @@ pub async fn run(cluster: &mut Cluster, _: &Settings) -> anyhow::Result<Verdict>
     Ok(Verdict::new(
         pass,
         format!(
-            "postgres stopped (immediate) {} s under 6 connections of uploads: {} failed during the outage, {}, slowest {:.2} s; /up on a replica {}; first write {} after postgres was back; {} acknowledged, {kept} present",
+            "postgres stopped (immediate) {} s under 6 connections of uploads: {} requests started during the outage, {} failed, {}, slowest failure {:.2} s, slowest request {:.2} s; /up on a replica {}; first write {} after postgres was back; {} acknowledged, {kept} present",
             OUTAGE.as_secs(),
+            started_during.len(),
             outage.len(),
             if all_503 { "all 503" } else { "not all 503" },
             slowest_failure.as_secs_f64(),
+            slowest_during.as_secs_f64(),
             up_during
                 .status
                 .map_or("no answer".into(), |s| s.as_u16().to_string()),

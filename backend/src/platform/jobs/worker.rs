@@ -1,3 +1,4 @@
+use std::convert::Infallible;
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -102,7 +103,7 @@ impl Worker {
     /// Renews the job's lease at a third of its length for as long as it runs, so a
     /// long job is not taken over while its worker is alive. A worker that froze stops
     /// renewing; its lease lapses and another worker takes the job over.
-    async fn heartbeat(&self, job: &ClaimedJob) {
+    async fn heartbeat(&self, job: &ClaimedJob) -> Infallible {
         let every = self.queue.lease() / 3;
         loop {
             tokio::time::sleep(every).await;
@@ -128,7 +129,7 @@ impl Worker {
         };
         let outcome = tokio::select! {
             outcome = run => outcome,
-            () = self.heartbeat(&job) => unreachable!("a heartbeat never ends"),
+            never = self.heartbeat(&job) => match never {},
             () = aborted => {
                 if let Err(error) = self.queue.release(&job, &self.id).await {
                     tracing::error!(job_id = %job.id, error = format!("{error:#}"), "handing a job back failed");
