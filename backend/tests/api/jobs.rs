@@ -4,7 +4,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use softly::config::RedisConfig;
+use softly::platform::jobs::dispatch::Dispatch;
 use softly::platform::jobs::{self, Job, JobHandler, JobQueue, JobRegistry, spawn_workers};
+use softly::platform::redis::Redis;
 use sqlx::Row;
 
 use crate::helpers::{Backend, TestApp};
@@ -226,7 +229,79 @@ async fn a_job_longer_than_its_lease_keeps_it_while_its_worker_lives(backend: Ba
     assert!(!queue.renew(&job, "holder").await.unwrap());
 }
 
+/// Signals through a fresh Redis prefix, when a test Redis is configured.
+fn dispatch() -> Option<Dispatch> {
+    let url = crate::helpers::test_service("SOFTLY_TEST_REDIS_URL", "Redis")?;
+    let prefix = format!("test-{}", uuid::Uuid::now_v7().simple());
+    let env = [("REDIS_URL", url), ("REDIS_PREFIX", prefix)];
+    let lookup = |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+    let config = RedisConfig::from_lookup(&lookup).unwrap().unwrap();
+    Some(Dispatch::new(Redis::new(&config).unwrap()))
+}
+
+async fn a_busy_process_leaves_redis_signals_to_an_idle_one(backend: Backend) {
+    let Some(dispatch) = dispatch() else {
+        return;
+    };
+    let app = quiet_app(backend).await;
+    // Two processes: each its own queue handle, one Redis list between them.
+    let (queue, other) = (
+        JobQueue::new(app.db.clone()).with_dispatch(dispatch.clone()),
+        JobQueue::new(app.db.clone()).with_dispatch(dispatch),
+    );
+    // Workers that never poll in this test: only a signal can wake them.
+    let never = Duration::from_secs(600);
+    let busy_runs = Lengthy(Arc::default(), Duration::from_secs(6));
+    let busy = spawn_workers(
+        queue.clone(),
+        JobRegistry::new().register::<Echo, _>(busy_runs.clone()),
+        1,
+        never,
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    enqueue_echo(&app, "long", true).await;
+    queue.wake();
+    for _ in 0..100 {
+        if *busy_runs.0.lock().unwrap() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        *busy_runs.0.lock().unwrap(),
+        1,
+        "the first process took the long job"
+    );
+    // Long enough for the busy process's listener to be back at the list, if it would go.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let idle_runs = Lengthy(Arc::default(), Duration::ZERO);
+    let idle = spawn_workers(
+        other,
+        JobRegistry::new().register::<Echo, _>(idle_runs.clone()),
+        1,
+        never,
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    enqueue_echo(&app, "short", true).await;
+    queue.wake();
+    for _ in 0..150 {
+        if *idle_runs.0.lock().unwrap() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        *idle_runs.0.lock().unwrap(),
+        1,
+        "the idle process got the signal while the busy one was still at work"
+    );
+    idle.shutdown(Duration::from_secs(1)).await;
+    busy.shutdown(Duration::from_millis(100)).await;
+}
+
 crate::on_both_backends!(
+    a_busy_process_leaves_redis_signals_to_an_idle_one,
     a_job_longer_than_its_lease_keeps_it_while_its_worker_lives,
     a_committed_job_runs_once_and_is_removed,
     a_job_of_a_rolled_back_change_never_exists,

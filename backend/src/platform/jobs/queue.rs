@@ -90,11 +90,7 @@ impl JobQueue {
         self.dispatch.as_ref()
     }
 
-    pub(super) fn wakeup_handle(&self) -> Arc<Notify> {
-        self.wakeup.clone()
-    }
-
-    pub(super) fn wakeup(&self) -> &Notify {
+    pub(super) fn wakeup(&self) -> &Arc<Notify> {
         &self.wakeup
     }
 

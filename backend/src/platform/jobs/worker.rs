@@ -1,4 +1,5 @@
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -26,12 +27,17 @@ pub fn spawn_workers(queue: JobQueue, registry: JobRegistry, count: usize, poll:
     let (phase, watcher) = watch::channel(Phase::Running);
     let mut tasks = JoinSet::new();
     let process = uuid::Uuid::now_v7().simple().to_string();
+    let idle = Arc::new(watch::Sender::new(0));
     if let Some(dispatch) = queue.dispatch() {
         let mut phase = watcher.clone();
         let stop = async move {
             let _ = phase.wait_for(|p| *p != Phase::Running).await;
         };
-        tasks.spawn(dispatch.clone().listen(queue.wakeup_handle(), stop));
+        tasks.spawn(
+            dispatch
+                .clone()
+                .listen(queue.wakeup().clone(), idle.subscribe(), stop),
+        );
     }
     for n in 0..count {
         let worker = Worker {
@@ -40,6 +46,7 @@ pub fn spawn_workers(queue: JobQueue, registry: JobRegistry, count: usize, poll:
             registry: registry.clone(),
             poll,
             phase: watcher.clone(),
+            idle: idle.clone(),
         };
         tasks.spawn(worker.run());
     }
@@ -72,6 +79,8 @@ struct Worker {
     registry: JobRegistry,
     poll: Duration,
     phase: watch::Receiver<Phase>,
+    /// How many of this pool's workers are idle: Redis signals are taken only for them.
+    idle: Arc<watch::Sender<usize>>,
 }
 
 impl Worker {
@@ -93,11 +102,13 @@ impl Worker {
     }
 
     async fn idle(&mut self) {
+        self.idle.send_modify(|idle| *idle += 1);
         tokio::select! {
             _ = self.queue.wakeup().notified() => {}
             _ = tokio::time::sleep(self.poll) => {}
             _ = self.phase.changed() => {}
         }
+        self.idle.send_modify(|idle| *idle -= 1);
     }
 
     /// Renews the job's lease at a third of its length for as long as it runs, so a
