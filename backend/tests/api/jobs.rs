@@ -239,6 +239,21 @@ fn dispatch() -> Option<Dispatch> {
     Some(Dispatch::new(Redis::new(&config).unwrap()))
 }
 
+/// Lets freshly spawned workers settle, commits a job, rings, and waits up to 3 s for
+/// `runs` to count a run.
+async fn commit_and_wait_for_a_run(app: &TestApp, queue: &JobQueue, runs: &Lengthy) -> bool {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    enqueue_echo(app, "work", true).await;
+    queue.wake();
+    for _ in 0..150 {
+        if *runs.0.lock().unwrap() == 1 {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
 async fn a_busy_process_leaves_redis_signals_to_an_idle_one(backend: Backend) {
     let Some(dispatch) = dispatch() else {
         return;
@@ -251,49 +266,30 @@ async fn a_busy_process_leaves_redis_signals_to_an_idle_one(backend: Backend) {
     );
     // Workers that never poll in this test: only a signal can wake them.
     let never = Duration::from_secs(600);
-    let busy_runs = Lengthy(Arc::default(), Duration::from_secs(6));
+    let (busy_runs, idle_runs) = (
+        Lengthy(Arc::default(), Duration::from_secs(6)),
+        Lengthy::default(),
+    );
     let busy = spawn_workers(
         queue.clone(),
         JobRegistry::new().register::<Echo, _>(busy_runs.clone()),
         1,
         never,
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    enqueue_echo(&app, "long", true).await;
-    queue.wake();
-    for _ in 0..100 {
-        if *busy_runs.0.lock().unwrap() == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(
-        *busy_runs.0.lock().unwrap(),
-        1,
+    assert!(
+        commit_and_wait_for_a_run(&app, &queue, &busy_runs).await,
         "the first process took the long job"
     );
     // Long enough for the busy process's listener to be back at the list, if it would go.
     tokio::time::sleep(Duration::from_millis(500)).await;
-
-    let idle_runs = Lengthy(Arc::default(), Duration::ZERO);
     let idle = spawn_workers(
         other,
         JobRegistry::new().register::<Echo, _>(idle_runs.clone()),
         1,
         never,
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    enqueue_echo(&app, "short", true).await;
-    queue.wake();
-    for _ in 0..150 {
-        if *idle_runs.0.lock().unwrap() == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(
-        *idle_runs.0.lock().unwrap(),
-        1,
+    assert!(
+        commit_and_wait_for_a_run(&app, &queue, &idle_runs).await,
         "the idle process got the signal while the busy one was still at work"
     );
     idle.shutdown(Duration::from_secs(1)).await;
