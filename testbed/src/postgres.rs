@@ -3,7 +3,6 @@
 //! the testbed runs as root (initdb refuses root).
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use tokio::process::Command;
@@ -96,18 +95,6 @@ impl Postgres {
             .status()
             .await
             .is_ok_and(|s| s.success())
-    }
-
-    /// Waits until the server accepts connections; how long that took.
-    pub async fn wait_ready(&self, limit: Duration) -> anyhow::Result<Duration> {
-        let started = Instant::now();
-        while !self.is_ready().await {
-            if started.elapsed() > limit {
-                bail!("postgres not ready after {limit:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Ok(started.elapsed())
     }
 
     /// Runs one SQL statement with psql and answers its unaligned output.

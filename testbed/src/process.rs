@@ -1,6 +1,6 @@
 //! Child processes the testbed owns: started with a log file, signalled, killed on drop.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -11,7 +11,6 @@ use tokio::process::{Child, Command};
 pub struct Daemon {
     name: String,
     child: Child,
-    log: PathBuf,
 }
 
 impl Daemon {
@@ -33,16 +32,11 @@ impl Daemon {
         Ok(Self {
             name: name.to_string(),
             child,
-            log: log.to_path_buf(),
         })
     }
 
     pub fn pid(&self) -> Option<u32> {
         self.child.id()
-    }
-
-    pub fn log(&self) -> &Path {
-        &self.log
     }
 
     /// Sends a signal by name (`TERM`, `KILL`, `STOP`, `CONT`).

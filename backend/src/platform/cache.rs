@@ -59,9 +59,13 @@ pub enum Lookup<T> {
 pub struct Ticket {
     key: String,
     scope: String,
-    stamp: String,
     generation: String,
     epoch: String,
+}
+
+/// What an entry records of the state it was read in: `{epoch}.{generation}`.
+fn stamp(epoch: &str, generation: &str) -> String {
+    format!("{epoch}.{generation}")
 }
 
 /// The cache of one process; a no-op without Redis.
@@ -78,11 +82,6 @@ impl Cache {
             redis,
             owes_flush: Arc::default(),
         }
-    }
-
-    /// Whether Redis backs this cache at all.
-    pub fn is_enabled(&self) -> bool {
-        self.redis.is_some()
     }
 
     /// One round trip: the entry, its scope's generation and the epoch.
@@ -111,10 +110,9 @@ impl Cache {
         };
         let epoch = values.pop().flatten().unwrap_or_else(|| "0".into());
         let generation = values.pop().flatten().unwrap_or_else(|| "0".into());
-        let stamp = format!("{epoch}.{generation}");
         if let Some(entry) = values.pop().flatten()
             && let Some((entry_stamp, json)) = entry.split_once('\n')
-            && entry_stamp == stamp
+            && entry_stamp == stamp(&epoch, &generation)
             && let Ok(value) = serde_json::from_str(json)
         {
             return Lookup::Hit(value);
@@ -122,7 +120,6 @@ impl Cache {
         Lookup::Miss(Ticket {
             key: key.to_owned(),
             scope: scope.to_owned(),
-            stamp,
             generation,
             epoch,
         })
@@ -140,7 +137,7 @@ impl Cache {
             .key(redis.key("cache-epoch"))
             .arg(&ticket.generation)
             .arg(&ticket.epoch)
-            .arg(format!("{}\n{json}", ticket.stamp))
+            .arg(format!("{}\n{json}", stamp(&ticket.epoch, &ticket.generation)))
             .arg(ENTRY_TTL.as_millis() as u64);
         redis
             .call(|mut redis| async move { invocation.invoke_async::<i64>(&mut redis).await })

@@ -268,6 +268,25 @@ impl TestApp {
         panic!("jobs still queued after five seconds");
     }
 
+    /// Waits (at most ten seconds) until the account email job has failed an attempt;
+    /// its status and attempts then.
+    pub async fn failed_email_job(&self) -> (String, i64) {
+        for _ in 0..200 {
+            if self
+                .count("SELECT COUNT(*) FROM jobs WHERE attempts >= 1 AND last_error IS NOT NULL")
+                .await
+                == 1
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        sqlx::query_as("SELECT status, attempts FROM jobs WHERE kind = 'account_email'")
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap()
+    }
+
     pub async fn count(&self, sql: &'static str) -> i64 {
         use sqlx::Row;
         sqlx::query(sql)
