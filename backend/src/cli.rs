@@ -2,10 +2,10 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
+use crate::platform::clock::Clock;
 use crate::platform::db;
 use crate::platform::jobs::admin;
 use crate::startup::{self, Application};
@@ -102,7 +102,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             let db = startup::connect(&config).await?;
-            let ran = db::migrate(&db).await.context("while migrating the database")?;
+            let ran = startup::migrate(&db).await?;
             tracing::info!(applied = ran, "migrations are up to date");
             db.close().await;
             Ok(())
@@ -111,21 +111,21 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let count = config.job_workers.max(1);
             let grace = config.shutdown_timeout;
             let db = startup::connect(&config).await?;
-            let state = startup::state(config, db).await?;
-            let workers = startup::start_workers(&state, count);
-            let scheduler = startup::start_scheduler(&state);
+            let wired = startup::Wired::new(config, db, Clock::system()).await?;
+            let workers = wired.start_workers(count);
+            let scheduler = wired.start_scheduler();
             tracing::info!(workers = count, "job workers running");
             startup::shutdown_signal().await;
             if let Some(scheduler) = scheduler {
                 scheduler.stop().await;
             }
             workers.shutdown(grace).await;
-            state.db.close().await;
+            wired.platform.db.close().await;
             Ok(())
         }
         Command::Jobs { command } => {
             let db = startup::connect(&config).await?;
-            db::migrate(&db).await.context("while migrating the database")?;
+            startup::migrate(&db).await?;
             let outcome = jobs_command(&db, command).await;
             db.close().await;
             outcome
@@ -146,7 +146,7 @@ async fn jobs_command(db: &db::Db, command: JobsCommand) -> anyhow::Result<()> {
         }
         JobsCommand::Retry { id } => {
             anyhow::ensure!(
-                admin::retry(db, &id).await?,
+                admin::retry(db, &id, Clock::system().now_ms()).await?,
                 "no dead or waiting job has the id {id:?}"
             );
             println!("job {id} queued again");

@@ -2,17 +2,19 @@
 //!
 //! Organised by capability: [`accounts`] owns sign-up, sign-in, sessions and passwords;
 //! [`vault`] the documents people keep; [`platform`] holds the adapters (database,
-//! storage, mail, jobs, rate limits); [`http`] holds what every route shares (errors,
-//! extractors, middleware, the router).
+//! storage, mail, jobs, events, cache, clock); [`http`] holds what every route shares
+//! (errors, extractors, middleware, the router); [`capability`] is how a capability
+//! wires itself in. The layers and the rules between them: `src/README.md`.
 
 pub mod accounts;
+pub mod capability;
 pub mod cli;
+pub mod codes;
 pub mod config;
 pub mod healthcheck;
 pub mod http;
 pub mod invalid;
 pub mod platform;
 pub mod startup;
-pub mod state;
 pub mod telemetry;
 pub mod vault;

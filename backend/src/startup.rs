@@ -7,40 +7,132 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-use crate::accounts::{
-    AccountEmail, AccountEmailHandler, PasswordResetRequestHandler, PasswordResetRequested,
-    PurgeEndedSessions, PurgeEndedSessionsHandler,
-};
+use crate::capability::{self, Assembled, Definition};
 use crate::config::Config;
 use crate::http;
-use crate::platform::db::{self, Db};
+use crate::platform::Platform;
+use crate::platform::clock::Clock;
+use crate::platform::db::{self, Db, Migration, PLATFORM_MIGRATIONS};
 use crate::platform::jobs::admin::{PurgeDeadJobs, PurgeDeadJobsHandler};
 use crate::platform::jobs::{JobRegistry, WorkerPool, spawn_workers};
-use crate::platform::mail;
+use crate::platform::mail::{SendLetter, SendLetterHandler};
 use crate::platform::schedule::{Schedule, Scheduler};
-use crate::state::AppState;
-use crate::vault::{
-    DeleteObjects, DeleteObjectsHandler, ProcessDocument, ProcessDocumentHandler, PurgeExpiredUploads,
-    PurgeExpiredUploadsHandler, RetryStuckDeletions, RetryStuckDeletionsHandler, Vault,
-};
+use crate::{accounts, vault};
+
+/// Every capability of this binary, in wiring order: a capability may use the public
+/// services of those listed before it.
+pub const CAPABILITIES: &[Definition] = &[accounts::CAPABILITY, vault::CAPABILITY];
+
+/// The platform's and every capability's migrations.
+pub fn migrations() -> Vec<&'static [Migration]> {
+    std::iter::once(PLATFORM_MIGRATIONS)
+        .chain(CAPABILITIES.iter().map(|c| c.migrations))
+        .collect()
+}
+
+/// Migrates `db` to this binary's schema; answers how many migrations ran.
+pub async fn migrate(db: &Db) -> anyhow::Result<usize> {
+    db::migrate(db, &migrations())
+        .await
+        .context("while migrating the database")
+}
+
+/// One process's platform and wired capabilities, not yet serving or working.
+#[derive(Clone)]
+pub struct Wired {
+    pub platform: Platform,
+    pub assembled: std::sync::Arc<Assembled>,
+}
+
+impl Wired {
+    /// Connects the platform around `db` on `clock` and wires every capability.
+    pub async fn new(config: Config, db: Db, clock: Clock) -> anyhow::Result<Self> {
+        let platform = Platform::connect(config, db, clock).await?;
+        let assembled = capability::assemble(&platform, CAPABILITIES)?;
+        Ok(Self {
+            platform,
+            assembled: std::sync::Arc::new(assembled),
+        })
+    }
+
+    /// Every job kind this binary runs: the capabilities' and the platform's own.
+    pub fn job_registry(&self) -> JobRegistry {
+        let platform = &self.platform;
+        self.assembled
+            .jobs
+            .clone()
+            .register::<PurgeDeadJobs, _>(PurgeDeadJobsHandler {
+                db: platform.db.clone(),
+                clock: platform.clock.clone(),
+            })
+            .register::<SendLetter, _>(SendLetterHandler {
+                mailer: platform.mailer.clone(),
+                from: platform.config.mail_from.clone(),
+            })
+    }
+
+    /// The HTTP application: every capability's routes, the platform's, `/openapi.json`
+    /// (completed with what only the finished wiring knows), and the middleware.
+    pub fn router(&self) -> axum::Router {
+        let assembled = &self.assembled;
+        let (routes, mut openapi) = http::router::api(
+            &self.platform,
+            assembled.routes.clone(),
+            assembled.file_routes.clone(),
+        );
+        assembled.describe(&mut openapi);
+        http::router::build(&self.platform, routes, &openapi)
+    }
+
+    /// Starts `count` workers over this process's queue.
+    pub fn start_workers(&self, count: usize) -> WorkerPool {
+        spawn_workers(
+            self.platform.jobs.clone(),
+            self.job_registry(),
+            count,
+            self.platform.config.job_poll_interval,
+        )
+    }
+
+    /// Starts the scheduler of every periodic task when the configuration enables it.
+    pub fn start_scheduler(&self) -> Option<Scheduler> {
+        let tick = self.platform.config.scheduler_tick?;
+        let schedule = Schedule::new()
+            .every("jobs.purge_dead", 24 * HOUR, PurgeDeadJobs {})
+            .merge(self.assembled.schedule.clone())
+            .expect("capabilities' task names were checked when they were assembled");
+        Some(Scheduler::spawn(
+            self.platform.db.clone(),
+            self.platform.jobs.clone(),
+            schedule,
+            tick,
+        ))
+    }
+}
+
+const HOUR: Duration = Duration::from_secs(3600);
 
 /// A built application: migrated database, bound listener, not yet serving.
 pub struct Application {
     listener: TcpListener,
-    state: AppState,
+    wired: Wired,
 }
 
 impl Application {
     /// Connects, migrates and binds `BIND:PORT` (port 0 picks a free one, for tests).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_on(config, Clock::system()).await
+    }
+
+    /// As [`Application::build`], reading time from `clock` (tests move it forward).
+    pub async fn build_on(config: Config, clock: Clock) -> anyhow::Result<Self> {
         let db = connect(&config).await?;
-        db::migrate(&db).await.context("while migrating the database")?;
+        migrate(&db).await?;
         let listener = TcpListener::bind((config.bind, config.port))
             .await
             .with_context(|| format!("while binding {}:{}", config.bind, config.port))?;
-        let state = state(config, db).await?;
-        state.passwords.warm_up();
-        Ok(Self { listener, state })
+        let wired = Wired::new(config, db, clock).await?;
+        Ok(Self { listener, wired })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -49,8 +141,8 @@ impl Application {
             .expect("a bound listener has an address")
     }
 
-    pub fn state(&self) -> &AppState {
-        &self.state
+    pub fn wired(&self) -> &Wired {
+        &self.wired
     }
 
     /// Serves requests and runs in-process job workers until `shutdown` completes; then
@@ -60,11 +152,12 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let Self { listener, state } = self;
-        let config = state.config.clone();
-        let workers = (config.job_workers > 0).then(|| start_workers(&state, config.job_workers));
-        let scheduler = start_scheduler(&state);
-        tracing::info!(address = %listener.local_addr()?, backend = ?state.db.backend(), "softly is listening");
+        let Self { listener, wired } = self;
+        let config = wired.platform.config.clone();
+        let workers = (config.job_workers > 0).then(|| wired.start_workers(config.job_workers));
+        let scheduler = wired.start_scheduler();
+        let db = wired.platform.db.clone();
+        tracing::info!(address = %listener.local_addr()?, backend = ?db.backend(), "softly is listening");
 
         let (stopping_tx, stopping_rx) = tokio::sync::watch::channel(None::<Instant>);
         let signal = async move {
@@ -72,7 +165,7 @@ impl Application {
             tracing::info!("shutting down: no new connections, finishing requests in flight");
             let _ = stopping_tx.send(Some(Instant::now()));
         };
-        let app = http::router::build(state.clone());
+        let app = wired.router();
         let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(signal);
         let mut deadline_rx = stopping_rx.clone();
@@ -93,7 +186,7 @@ impl Application {
             let left = config.shutdown_timeout.saturating_sub(started.elapsed());
             workers.shutdown(left.max(Duration::from_secs(1))).await;
         }
-        state.db.close().await;
+        db.close().await;
         tracing::info!("stopped");
         Ok(())
     }
@@ -107,75 +200,6 @@ pub async fn connect(config: &Config) -> anyhow::Result<Db> {
         config.database_acquire_timeout,
     )
     .await
-}
-
-/// The state of one process: the database given, the vault's store connected.
-pub async fn state(config: Config, db: Db) -> anyhow::Result<AppState> {
-    let vault = Vault::connect(&config).await?;
-    let mailer = mail::connect(&config).await?;
-    Ok(AppState::new(config, db, vault, mailer))
-}
-
-/// Every job kind this binary runs, with the adapters it needs.
-pub fn job_registry(state: &AppState) -> JobRegistry {
-    JobRegistry::new()
-        .register::<AccountEmail, _>(AccountEmailHandler {
-            mailer: state.mailer.clone(),
-            from: state.config.mail_from.clone(),
-            app_url: state.config.app_url.clone(),
-        })
-        .register::<PasswordResetRequested, _>(PasswordResetRequestHandler {
-            db: state.db.clone(),
-            jobs: state.jobs.clone(),
-        })
-        .register::<ProcessDocument, _>(ProcessDocumentHandler {
-            db: state.db.clone(),
-            vault: state.vault.clone(),
-        })
-        .register::<DeleteObjects, _>(DeleteObjectsHandler {
-            store: state.vault.store.clone(),
-        })
-        .register::<PurgeEndedSessions, _>(PurgeEndedSessionsHandler { db: state.db.clone() })
-        .register::<PurgeDeadJobs, _>(PurgeDeadJobsHandler { db: state.db.clone() })
-        .register::<PurgeExpiredUploads, _>(PurgeExpiredUploadsHandler {
-            db: state.db.clone(),
-            jobs: state.jobs.clone(),
-        })
-        .register::<RetryStuckDeletions, _>(RetryStuckDeletionsHandler {
-            db: state.db.clone(),
-            jobs: state.jobs.clone(),
-        })
-}
-
-/// The periodic tasks, each enqueued once per period across all replicas.
-pub fn schedule() -> Schedule {
-    const HOUR: Duration = Duration::from_secs(3600);
-    Schedule::new()
-        .every("accounts.purge_ended", HOUR, PurgeEndedSessions {})
-        .every("vault.purge_expired_uploads", HOUR, PurgeExpiredUploads {})
-        .every("vault.retry_stuck_deletions", 6 * HOUR, RetryStuckDeletions {})
-        .every("jobs.purge_dead", 24 * HOUR, PurgeDeadJobs {})
-}
-
-/// Starts the scheduler when the configuration enables it.
-pub fn start_scheduler(state: &AppState) -> Option<Scheduler> {
-    let tick = state.config.scheduler_tick?;
-    Some(Scheduler::spawn(
-        state.db.clone(),
-        state.jobs.clone(),
-        schedule(),
-        tick,
-    ))
-}
-
-/// Starts `count` workers over this state's queue.
-pub fn start_workers(state: &AppState, count: usize) -> WorkerPool {
-    spawn_workers(
-        state.jobs.clone(),
-        job_registry(state),
-        count,
-        state.config.job_poll_interval,
-    )
 }
 
 /// Completes on SIGTERM (ECS stopping the task) or SIGINT (Ctrl-C).

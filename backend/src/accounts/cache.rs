@@ -3,8 +3,9 @@
 //!
 //! Both belong to the user's cache scope. Every change that could make them wrong —
 //! logout, a session revoked, password changed or reset, profile edited, email verified,
-//! stored bytes changed, account deleted — calls [`user_changed`] after it commits,
-//! which retires them on every replica before the change is answered.
+//! stored bytes changed (the vault's profile section), account deleted — names the user
+//! to its unit of work (`UnitOfWork::user_changed`), which retires them on every replica
+//! after the commit and before the change is answered.
 
 use serde::{Deserialize, Serialize};
 
@@ -36,25 +37,19 @@ impl LiveSession {
     }
 }
 
-fn scope(user_id: &str) -> String {
-    format!("user:{user_id}")
-}
-
 pub async fn session(cache: &Cache, session_id: &str, user_id: &str) -> Lookup<LiveSession> {
-    cache.get(&format!("session:{session_id}"), &scope(user_id)).await
+    cache
+        .get(&format!("session:{session_id}"), &Cache::user_scope(user_id))
+        .await
 }
 
 pub async fn me(cache: &Cache, user_id: &str) -> Lookup<MeView> {
-    cache.get(&format!("me:{user_id}"), &scope(user_id)).await
+    cache
+        .get(&format!("me:{user_id}"), &Cache::user_scope(user_id))
+        .await
 }
 
 /// Stores what was read under a ticket from [`session`] or [`me`].
 pub async fn keep<T: Serialize>(cache: &Cache, ticket: Ticket, value: &T) {
     cache.put(ticket, value).await;
-}
-
-/// Retires the user's cached sessions and profile on every replica. Call it after the
-/// change commits and before answering.
-pub async fn user_changed(cache: &Cache, user_id: &str) {
-    cache.invalidate(&scope(user_id)).await;
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::http::ApiError;
+use super::error::AccountsError;
 use crate::platform::limits::{Decision, RateLimiter, Rule};
 
 const FIFTEEN_MINUTES: Duration = Duration::from_secs(15 * 60);
@@ -34,10 +34,10 @@ pub const EMAILS_PER_IP: Rule = Rule {
 };
 
 /// Counts one event against every `(rule, key)`; the first that is spent answers 429.
-pub async fn hit_all(limiter: &dyn RateLimiter, checks: &[(&Rule, &str)]) -> Result<(), ApiError> {
+pub async fn hit_all(limiter: &dyn RateLimiter, checks: &[(&Rule, &str)]) -> Result<(), AccountsError> {
     for (rule, key) in checks {
         if let Decision::Limited { retry_after } = limiter.hit(rule, key).await {
-            return Err(ApiError::TooManyRequests { retry_after });
+            return Err(AccountsError::RateLimited { retry_after });
         }
     }
     Ok(())

@@ -4,9 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::store::sessions::IDLE_LIFETIME_MS;
+use crate::platform::clock::Clock;
 use crate::platform::db::Db;
 use crate::platform::jobs::{Job, JobHandler};
-use crate::platform::time::{DAY_MS, now_ms};
+use crate::platform::time::DAY_MS;
 
 /// How long an ended session or a spent or expired link is kept before it is deleted.
 pub const KEEP_ENDED_MS: i64 = DAY_MS;
@@ -20,11 +21,12 @@ impl Job for PurgeEndedSessions {
 
 pub struct PurgeEndedSessionsHandler {
     pub db: Db,
+    pub clock: Clock,
 }
 
 impl JobHandler<PurgeEndedSessions> for PurgeEndedSessionsHandler {
     async fn run(&self, _job_id: &str, _job: PurgeEndedSessions) -> anyhow::Result<()> {
-        let cutoff = now_ms() - KEEP_ENDED_MS;
+        let cutoff = self.clock.now_ms() - KEEP_ENDED_MS;
         // Refresh tokens go with their session (ON DELETE CASCADE).
         let sessions = sqlx::query(
             "DELETE FROM sessions

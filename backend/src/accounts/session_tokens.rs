@@ -6,13 +6,13 @@ use super::store::sessions::{self, Session};
 use super::store::{refresh, users::User};
 use super::tokens::ACCESS_TOKEN_SECONDS;
 use super::views::{TokenPair, UserView};
+use crate::accounts::context::Accounts;
 use crate::http::ApiError;
-use crate::state::AppState;
 
 /// Inserts a new session for `user` (generation 1) with its first refresh token.
 pub async fn start(
     conn: &mut AnyConnection,
-    state: &AppState,
+    state: &Accounts,
     user: &User,
     user_agent: Option<String>,
     ip: String,
@@ -37,7 +37,7 @@ pub async fn start(
 
 /// The pair for `session_id` with the given refresh token and a fresh access token.
 pub fn pair(
-    state: &AppState,
+    state: &Accounts,
     user: &User,
     session_id: &str,
     refresh_token: String,

@@ -12,8 +12,8 @@
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::config::Secret;
-use crate::http::ApiError;
+use super::error::AccountsError;
+use crate::config::{Secret, SecretKeyBases};
 use crate::platform::crypto::{base64url, hmac_sha256};
 
 /// How long an access token lives, in seconds.
@@ -26,9 +26,10 @@ struct Key {
     refresh: [u8; 32],
 }
 
-/// The signing keys of this process: the first signs, all verify.
+/// The signing keys of this process: the current one signs, all verify.
 pub struct TokenKeys {
-    keys: Vec<Key>,
+    current: Key,
+    previous: Vec<Key>,
     issuer: String,
 }
 
@@ -45,34 +46,35 @@ pub struct AccessClaims {
     pub exp: i64,
 }
 
-const INVALID: ApiError = ApiError::Unauthorized {
-    code: "invalid_token",
-    detail: "The access token is invalid or has expired; refresh it or sign in again.",
-};
+impl Key {
+    fn derive(secret: &Secret) -> Self {
+        let base = secret.expose().as_bytes();
+        let access = hmac_sha256(base, b"softly access token v1");
+        Self {
+            kid: hex::encode(&hmac_sha256(base, b"softly key id v1")[..8]),
+            encoding: EncodingKey::from_secret(&access),
+            decoding: DecodingKey::from_secret(&access),
+            refresh: hmac_sha256(base, b"softly refresh token v1"),
+        }
+    }
+}
+
+/// Seconds an access token is still accepted past its expiry (clock skew).
+const LEEWAY_SECONDS: i64 = 5;
+
+const INVALID: AccountsError = AccountsError::InvalidToken;
 
 impl TokenKeys {
-    pub fn new(secrets: &[Secret], issuer: &str) -> Self {
-        let keys = secrets
-            .iter()
-            .map(|secret| {
-                let base = secret.expose().as_bytes();
-                let access = hmac_sha256(base, b"softly access token v1");
-                Key {
-                    kid: hex::encode(&hmac_sha256(base, b"softly key id v1")[..8]),
-                    encoding: EncodingKey::from_secret(&access),
-                    decoding: DecodingKey::from_secret(&access),
-                    refresh: hmac_sha256(base, b"softly refresh token v1"),
-                }
-            })
-            .collect();
+    pub fn new(secrets: &SecretKeyBases, issuer: &str) -> Self {
         Self {
-            keys,
+            current: Key::derive(&secrets.current),
+            previous: secrets.previous.iter().map(Key::derive).collect(),
             issuer: issuer.to_string(),
         }
     }
 
     fn current(&self) -> &Key {
-        &self.keys[0]
+        &self.current
     }
 
     /// A signed access token for one session.
@@ -92,20 +94,28 @@ impl TokenKeys {
             .map_err(|e| anyhow::anyhow!("signing failed: {e}"))
     }
 
-    /// The claims of a genuine, unexpired token. The algorithm is fixed: whatever the
-    /// token's header claims, only HS256 under one of our keys is accepted.
-    pub fn verify_access(&self, token: &str) -> Result<AccessClaims, ApiError> {
+    /// The claims of a genuine token unexpired at `now_secs` (the platform clock's, not
+    /// the library's). The algorithm is fixed: whatever the token's header claims, only
+    /// HS256 under one of our keys is accepted.
+    pub fn verify_access(&self, token: &str, now_secs: i64) -> Result<AccessClaims, AccountsError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| INVALID)?;
         let kid = header.kid.ok_or(INVALID)?;
-        let key = self.keys.iter().find(|k| k.kid == kid).ok_or(INVALID)?;
+        let key = std::iter::once(&self.current)
+            .chain(&self.previous)
+            .find(|k| k.kid == kid)
+            .ok_or(INVALID)?;
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.issuer]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
-        validation.leeway = 5;
-        jsonwebtoken::decode::<AccessClaims>(token, &key.decoding, &validation)
+        validation.validate_exp = false;
+        let claims = jsonwebtoken::decode::<AccessClaims>(token, &key.decoding, &validation)
             .map(|data| data.claims)
-            .map_err(|_| INVALID)
+            .map_err(|_| INVALID)?;
+        if claims.exp + LEEWAY_SECONDS <= now_secs {
+            return Err(INVALID);
+        }
+        Ok(claims)
     }
 
     /// The refresh token of `session_id` at `generation`.
@@ -120,7 +130,10 @@ mod tests {
     use super::*;
 
     fn keys(secrets: &[&str]) -> TokenKeys {
-        let secrets: Vec<Secret> = secrets.iter().map(|s| Secret::new(*s)).collect();
+        let secrets = SecretKeyBases {
+            current: Secret::new(secrets[0]),
+            previous: secrets[1..].iter().map(|s| Secret::new(*s)).collect(),
+        };
         TokenKeys::new(&secrets, "https://api.example")
     }
 
@@ -135,7 +148,7 @@ mod tests {
     fn a_token_verifies_and_carries_its_session() {
         let keys = keys(&[A]);
         let token = keys.issue_access("user-1", "session-1", now()).unwrap();
-        let claims = keys.verify_access(&token).unwrap();
+        let claims = keys.verify_access(&token, now()).unwrap();
         assert_eq!(
             (claims.sub.as_str(), claims.sid.as_str()),
             ("user-1", "session-1")
@@ -147,14 +160,23 @@ mod tests {
     fn an_expired_token_is_refused() {
         let keys = keys(&[A]);
         let token = keys.issue_access("u", "s", now() - 3600).unwrap();
-        assert!(keys.verify_access(&token).is_err());
+        assert!(keys.verify_access(&token, now()).is_err());
+    }
+
+    #[test]
+    fn expiry_is_judged_by_the_clock_given() {
+        let keys = keys(&[A]);
+        let issued = now();
+        let token = keys.issue_access("u", "s", issued).unwrap();
+        assert!(keys.verify_access(&token, issued + 900 + 4).is_ok());
+        assert!(keys.verify_access(&token, issued + 900 + 5).is_err());
     }
 
     #[test]
     fn a_token_signed_with_the_previous_key_verifies_after_rotation() {
         let old = keys(&[A]).issue_access("u", "s", now()).unwrap();
-        assert!(keys(&[B, A]).verify_access(&old).is_ok());
-        assert!(keys(&[B]).verify_access(&old).is_err());
+        assert!(keys(&[B, A]).verify_access(&old, now()).is_ok());
+        assert!(keys(&[B]).verify_access(&old, now()).is_err());
     }
 
     #[test]
@@ -164,7 +186,10 @@ mod tests {
         let kid = jsonwebtoken::decode_header(&signed).unwrap().kid.unwrap();
         let header = base64url(format!(r#"{{"alg":"none","typ":"JWT","kid":"{kid}"}}"#).as_bytes());
         let payload = signed.split('.').nth(1).unwrap();
-        assert!(keys.verify_access(&format!("{header}.{payload}.")).is_err());
+        assert!(
+            keys.verify_access(&format!("{header}.{payload}."), now())
+                .is_err()
+        );
     }
 
     #[test]
@@ -173,7 +198,7 @@ mod tests {
         let token = keys.issue_access("u", "s", now()).unwrap();
         let mut parts: Vec<String> = token.split('.').map(String::from).collect();
         parts[1] = base64url(br#"{"sub":"admin"}"#);
-        assert!(keys.verify_access(&parts.join(".")).is_err());
+        assert!(keys.verify_access(&parts.join("."), now()).is_err());
     }
 
     #[test]

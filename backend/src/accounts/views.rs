@@ -32,15 +32,16 @@ impl From<&User> for UserView {
     }
 }
 
+// The fields of the sections other capabilities add (the vault: what the user keeps)
+// join this schema when the capabilities are wired (`capability::profile`).
 /// The signed-in user, with what they keep in the vault.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct MeView {
     #[serde(flatten)]
     pub user: UserView,
-    /// Bytes of documents kept.
-    pub storage_used_bytes: i64,
-    /// Bytes the user may keep.
-    pub storage_quota_bytes: i64,
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub sections: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

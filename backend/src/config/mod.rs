@@ -26,6 +26,7 @@ pub use error::ConfigError;
 pub use mail::{MailTransport, SesSettings};
 pub use redis::RedisConfig;
 pub use secret::Secret;
+pub use secret_key_base::SecretKeyBases;
 pub use storage::{S3Settings, StorageConfig};
 pub use vault::VaultLimits;
 
@@ -75,7 +76,7 @@ pub struct Config {
     /// Shared rate limits across replicas when set.
     pub redis: Option<RedisConfig>,
     /// The current signing secret first, then older ones still accepted while rotating.
-    pub secret_key_bases: Vec<Secret>,
+    pub secret_key_bases: SecretKeyBases,
     /// Origin of the web app: links in emails and the only CORS origin.
     pub app_url: String,
     /// Issuer and audience of access tokens.
@@ -237,7 +238,7 @@ impl Config {
             RedisConfig::describe(self.redis.as_ref()),
             format!(
                 "SECRET_KEY_BASE=[redacted] ({} key(s))",
-                self.secret_key_bases.len()
+                self.secret_key_bases.all().count()
             ),
             format!("APP_URL={}", self.app_url),
             format!("API_URL={}", self.api_url),

@@ -9,12 +9,29 @@ use super::{ConfigError, Environment, Lookup, Secret};
 const MIN_LEN: usize = 32;
 const FILE_NAME: &str = "secret_key_base";
 
-/// The current key first, then `SECRET_KEY_BASE_PREVIOUS` (comma-separated) for rotation.
+/// The keys that sign and verify: always a current one, then any older ones still
+/// accepted while the secret rotates.
+#[derive(Clone, Debug)]
+pub struct SecretKeyBases {
+    /// Signs everything new.
+    pub current: Secret,
+    /// `SECRET_KEY_BASE_PREVIOUS`: still verify, never sign.
+    pub previous: Vec<Secret>,
+}
+
+impl SecretKeyBases {
+    /// The current key first, then the previous ones.
+    pub fn all(&self) -> impl Iterator<Item = &Secret> {
+        std::iter::once(&self.current).chain(&self.previous)
+    }
+}
+
+/// The current key, then `SECRET_KEY_BASE_PREVIOUS` (comma-separated) for rotation.
 pub fn resolve(
     lookup: Lookup<'_>,
     environment: Environment,
     data_dir: &Path,
-) -> Result<Vec<Secret>, ConfigError> {
+) -> Result<SecretKeyBases, ConfigError> {
     let current = match lookup("SECRET_KEY_BASE") {
         Some(value) => value,
         None if environment == Environment::Production => {
@@ -22,10 +39,14 @@ pub fn resolve(
         }
         None => load_or_generate(data_dir)?,
     };
-    let mut keys = vec![checked("SECRET_KEY_BASE", current)?];
+    let mut keys = SecretKeyBases {
+        current: checked("SECRET_KEY_BASE", current)?,
+        previous: Vec::new(),
+    };
     if let Some(previous) = lookup("SECRET_KEY_BASE_PREVIOUS") {
         for key in previous.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            keys.push(checked("SECRET_KEY_BASE_PREVIOUS", key.to_string())?);
+            keys.previous
+                .push(checked("SECRET_KEY_BASE_PREVIOUS", key.to_string())?);
         }
     }
     Ok(keys)

@@ -87,7 +87,7 @@ fn the_development_key_is_generated_once_and_kept() {
     let dir = dir.display().to_string();
     let first = config_from(&[("SOFTLY_DATA_DIR", &dir)]).unwrap();
     let second = config_from(&[("SOFTLY_DATA_DIR", &dir)]).unwrap();
-    assert_eq!(first.secret_key_bases[0], second.secret_key_bases[0]);
+    assert_eq!(first.secret_key_bases.current, second.secret_key_bases.current);
 }
 
 #[test]

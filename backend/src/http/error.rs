@@ -5,50 +5,29 @@
 //! only that something failed on our side. Their cause is logged with the request id,
 //! never sent.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-/// An error a handler returns; converted into a problem response.
+use crate::codes::{self, Code};
+
+/// An error a handler returns; converted into a problem response whose status is its
+/// code's (see [`crate::codes`]).
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// What the client must change (4xx), or a named failure (503).
     #[error("{detail}")]
-    BadRequest { code: &'static str, detail: String },
-    #[error("{detail}")]
-    Unauthorized {
-        code: &'static str,
-        detail: &'static str,
-    },
-    #[error("{detail}")]
-    Forbidden {
-        code: &'static str,
-        detail: &'static str,
-    },
-    #[error("There is nothing here, or it is not yours.")]
-    NotFound,
-    #[error("{detail}")]
-    Conflict {
-        code: &'static str,
-        detail: &'static str,
-    },
-    #[error("the request body is too large")]
-    PayloadTooLarge,
-    #[error("{0}")]
-    UnsupportedMediaType(String),
-    #[error("{detail}")]
-    Unprocessable {
-        code: &'static str,
-        detail: String,
+    Problem {
+        code: Code,
+        detail: Cow<'static, str>,
+        /// The request field at fault (422).
         field: Option<&'static str>,
     },
     #[error("too many requests")]
     TooManyRequests { retry_after: Duration },
-    #[error("This resource does not answer that method.")]
-    MethodNotAllowed,
-    #[error("the service is unavailable")]
-    Unavailable { code: &'static str },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -69,29 +48,51 @@ pub struct Problem {
 }
 
 impl ApiError {
-    /// A 422 naming the offending field.
-    pub fn invalid(field: &'static str, code: &'static str, detail: impl Into<String>) -> Self {
-        Self::Unprocessable {
+    pub const NOT_FOUND: Self = Self::new(codes::NOT_FOUND, "There is nothing here, or it is not yours.");
+    pub const METHOD_NOT_ALLOWED: Self = Self::new(
+        codes::METHOD_NOT_ALLOWED,
+        "This resource does not answer that method.",
+    );
+    pub const PAYLOAD_TOO_LARGE: Self = Self::new(codes::PAYLOAD_TOO_LARGE, "the request body is too large");
+
+    /// A problem with a fixed explanation.
+    pub const fn new(code: Code, detail: &'static str) -> Self {
+        Self::Problem {
             code,
-            detail: detail.into(),
+            detail: Cow::Borrowed(detail),
+            field: None,
+        }
+    }
+
+    /// A problem whose explanation is made for this request.
+    pub fn explained(code: Code, detail: impl Into<String>) -> Self {
+        Self::Problem {
+            code,
+            detail: Cow::Owned(detail.into()),
+            field: None,
+        }
+    }
+
+    /// A 422 naming the offending field.
+    pub fn invalid(field: &'static str, code: Code, detail: impl Into<String>) -> Self {
+        Self::Problem {
+            code,
+            detail: Cow::Owned(detail.into()),
             field: Some(field),
         }
     }
 
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
+    /// The service cannot answer now (503): the detail is the same for every cause.
+    pub const fn unavailable(code: Code) -> Self {
+        Self::new(code, "The service is briefly unavailable; try again shortly.")
+    }
+
+    /// The problem's code.
+    pub fn code(&self) -> Code {
         match self {
-            Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
-            Self::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code),
-            Self::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
-            Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            Self::Conflict { code, .. } => (StatusCode::CONFLICT, code),
-            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            Self::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-            Self::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
-            Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            Self::Unavailable { code } => (StatusCode::SERVICE_UNAVAILABLE, code),
-            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
+            Self::Problem { code, .. } => *code,
+            Self::TooManyRequests { .. } => codes::RATE_LIMITED,
+            Self::Internal(_) => codes::INTERNAL_ERROR,
         }
     }
 }
@@ -101,9 +102,7 @@ impl From<sqlx::Error> for ApiError {
         match error {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 tracing::error!(error = %error, "database unavailable");
-                Self::Unavailable {
-                    code: "database_unavailable",
-                }
+                Self::unavailable(codes::DATABASE_UNAVAILABLE)
             }
             other => Self::Internal(anyhow::Error::new(other)),
         }
@@ -112,31 +111,31 @@ impl From<sqlx::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code) = self.status_and_code();
+        let code = self.code();
+        let status = StatusCode::from_u16(code.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let detail = match &self {
             Self::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "request failed");
                 "Something went wrong on our side; it has been logged.".to_string()
             }
-            Self::Unavailable { .. } => "The service is briefly unavailable; try again shortly.".to_string(),
             Self::TooManyRequests { retry_after } => {
                 format!(
                     "Too many attempts; try again in {} seconds.",
                     retry_after.as_secs().max(1)
                 )
             }
-            other => other.to_string(),
+            Self::Problem { detail, .. } => detail.to_string(),
         };
         let field = match &self {
-            Self::Unprocessable { field, .. } => *field,
+            Self::Problem { field, .. } => *field,
             _ => None,
         };
         let problem = Problem {
-            kind: format!("https://docs.mysoftly.app/errors#{code}"),
+            kind: format!("https://docs.mysoftly.app/errors#{}", code.name),
             title: status.canonical_reason().unwrap_or("Error"),
             status: status.as_u16(),
             detail,
-            code,
+            code: code.name,
             field,
         };
         let mut response = (status, axum::Json(problem)).into_response();
@@ -145,17 +144,14 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        match &self {
-            Self::TooManyRequests { retry_after } => {
-                headers.insert(
-                    header::RETRY_AFTER,
-                    HeaderValue::from(retry_after.as_secs().max(1)),
-                );
-            }
-            Self::Unauthorized { .. } => {
-                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            }
-            _ => {}
+        if let Self::TooManyRequests { retry_after } = &self {
+            headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after.as_secs().max(1)),
+            );
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }

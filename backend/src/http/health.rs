@@ -4,9 +4,10 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::codes;
 use crate::http::ApiError;
 use crate::http::error::Problem;
-use crate::state::AppState;
+use crate::platform::Platform;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
@@ -25,7 +26,7 @@ pub struct Health {
         (status = 200, description = "Serving, database reachable", body = Health),
         (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn up(State(state): State<AppState>) -> Result<axum::Json<Health>, ApiError> {
+pub async fn up(State(state): State<Platform>) -> Result<axum::Json<Health>, ApiError> {
     if state.db.ping(Duration::from_secs(2)).await {
         let redis = state
             .redis
@@ -33,8 +34,6 @@ pub async fn up(State(state): State<AppState>) -> Result<axum::Json<Health>, Api
             .map(|redis| if redis.is_up() { "up" } else { "down" });
         Ok(axum::Json(Health { status: "ok", redis }))
     } else {
-        Err(ApiError::Unavailable {
-            code: "database_unavailable",
-        })
+        Err(ApiError::unavailable(codes::DATABASE_UNAVAILABLE))
     }
 }

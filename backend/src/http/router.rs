@@ -17,26 +17,42 @@ use utoipa_axum::routes;
 use super::middleware::{self, TrustedProxies};
 use super::openapi::ApiDoc;
 use super::{ApiError, health};
-use crate::state::AppState;
-use crate::{accounts, vault};
+use crate::platform::Platform;
 
 /// JSON bodies larger than this are refused with 413.
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 
-/// The routes and their OpenAPI description, before middleware.
-pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The capabilities' routes under `/v1` and the platform's, with their OpenAPI
+/// description, before the middleware every request passes through. JSON routes get
+/// the JSON body limit and `REQUEST_TIMEOUT_SECS`; routes that carry files limit their
+/// own bodies and get `UPLOAD_TIMEOUT_SECS`.
+pub fn api(
+    platform: &Platform,
+    routes: OpenApiRouter,
+    file_routes: OpenApiRouter,
+) -> (Router, utoipa::openapi::OpenApi) {
+    let config = &platform.config;
+    let json = routes
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(from_fn_with_state(config.request_timeout, middleware::timeout));
+    let files = file_routes
+        .layer(DefaultBodyLimit::disable())
+        .layer(from_fn_with_state(config.upload_timeout, middleware::timeout));
+    let health = OpenApiRouter::new()
         .routes(routes!(health::up))
-        .nest("/v1", accounts::routes().merge(vault::routes()))
+        .with_state(platform.clone());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(health)
+        .nest("/v1", json.merge(files))
         .split_for_parts()
 }
 
-/// The complete application.
-pub fn build(state: AppState) -> Router {
-    let (routes, openapi) = api();
+/// The complete application: `routes` (from [`api`]), `/openapi.json` serving
+/// `openapi`, and the middleware every request passes through.
+pub fn build(platform: &Platform, routes: Router, openapi: &utoipa::openapi::OpenApi) -> Router {
     // Serialised once; each request clones a reference-counted buffer.
     let openapi_json = Bytes::from(openapi.to_json().expect("the OpenAPI document serialises"));
-    let config = state.config.clone();
+    let config = platform.config.clone();
     routes
         .route(
             "/openapi.json",
@@ -47,14 +63,6 @@ pub fn build(state: AppState) -> Router {
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
-        .layer(from_fn_with_state(
-            middleware::Timeouts {
-                request: config.request_timeout,
-                upload: config.upload_timeout,
-            },
-            middleware::timeout,
-        ))
         .layer(from_fn(middleware::security_headers))
         .layer(cors(&config.app_url))
         .layer(CatchPanicLayer::custom(panicked))
@@ -62,7 +70,6 @@ pub fn build(state: AppState) -> Router {
             TrustedProxies::new(config.trusted_proxies.clone()),
             middleware::request_context,
         ))
-        .with_state(state)
 }
 
 fn cors(app_url: &str) -> CorsLayer {
@@ -84,11 +91,11 @@ fn cors(app_url: &str) -> CorsLayer {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::NotFound
+    ApiError::NOT_FOUND
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::MethodNotAllowed
+    ApiError::METHOD_NOT_ALLOWED
 }
 
 fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {

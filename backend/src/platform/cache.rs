@@ -144,6 +144,17 @@ impl Cache {
             .await;
     }
 
+    /// The scope of everything cached about one user (their sessions and profile).
+    pub fn user_scope(user_id: &str) -> String {
+        format!("user:{user_id}")
+    }
+
+    /// Retires everything cached about `user_id` on every replica. Changes call it
+    /// through [`super::work::UnitOfWork::user_changed`], after their commit.
+    pub async fn user_changed(&self, user_id: &str) {
+        self.invalidate(&Self::user_scope(user_id)).await;
+    }
+
     /// Retires every entry of `scope` on every replica. Call it after the change commits.
     pub async fn invalidate(&self, scope: &str) {
         let Some(redis) = &self.redis else { return };

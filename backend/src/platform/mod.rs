@@ -1,10 +1,14 @@
 //! Adapters to the outside world. Each has an embedded and a production implementation,
 //! chosen from configuration at start-up; domain code never knows which one it talks to.
+//!
+//! The platform knows no capability: it is what capabilities are built on.
 
 pub mod aws;
 pub mod cache;
+pub mod clock;
 pub mod crypto;
 pub mod db;
+pub mod events;
 pub mod jobs;
 pub mod limits;
 pub mod mail;
@@ -12,3 +16,87 @@ pub mod redis;
 pub mod schedule;
 pub mod storage;
 pub mod time;
+pub mod work;
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use cache::Cache;
+use clock::Clock;
+use db::Db;
+use events::Events;
+use jobs::JobQueue;
+use jobs::dispatch::Dispatch;
+use limits::{MemoryLimiter, RateLimiter, RedisLimiter};
+use mail::Mailer;
+use redis::Redis;
+use storage::ObjectStore;
+use work::Work;
+
+/// Everything a capability may be wired with: the adapters of this process, connected.
+#[derive(Clone)]
+pub struct Platform {
+    pub config: Arc<Config>,
+    pub clock: Clock,
+    pub db: Db,
+    /// Set when `REDIS_URL` is; its health shows on `/up`.
+    pub redis: Option<Redis>,
+    pub cache: Cache,
+    pub jobs: JobQueue,
+    pub events: Events,
+    pub limiter: Arc<dyn RateLimiter>,
+    pub storage: Arc<dyn ObjectStore>,
+    pub mailer: Arc<dyn Mailer>,
+}
+
+impl Platform {
+    /// Connects the adapters the configuration names around `db`. With `REDIS_URL`:
+    /// shared limits, the cache and job dispatch through Redis; without: limits in
+    /// memory, no cache, jobs polled from the database.
+    pub async fn connect(config: Config, db: Db, clock: Clock) -> anyhow::Result<Self> {
+        let storage = storage::connect(&config.storage).await;
+        let mailer = mail::connect(&config).await?;
+        let redis = config
+            .redis
+            .as_ref()
+            .and_then(|settings| match Redis::new(settings) {
+                Ok(redis) => Some(redis),
+                Err(e) => {
+                    tracing::error!(error = %e, "REDIS_URL is not usable: running without redis");
+                    None
+                }
+            });
+        let limiter: Arc<dyn RateLimiter> = match &redis {
+            Some(redis) => Arc::new(RedisLimiter::new(redis.clone())),
+            None => Arc::new(MemoryLimiter::new()),
+        };
+        let jobs = JobQueue::new(db.clone(), clock.clone()).with_lease(config.job_lease);
+        let jobs = match &redis {
+            Some(redis) => jobs.with_dispatch(Dispatch::new(redis.clone())),
+            None => jobs,
+        };
+        Ok(Self {
+            cache: Cache::new(redis.clone()),
+            redis,
+            jobs,
+            events: Events::new(),
+            limiter,
+            storage,
+            mailer,
+            config: Arc::new(config),
+            clock,
+            db,
+        })
+    }
+
+    /// What a capability's changes go through (see [`work`]).
+    pub fn work(&self) -> Work {
+        Work::new(
+            self.db.clone(),
+            self.clock.clone(),
+            self.jobs.clone(),
+            self.events.clone(),
+            self.cache.clone(),
+        )
+    }
+}

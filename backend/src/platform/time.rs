@@ -1,10 +1,6 @@
 //! Timestamps are stored as milliseconds since the Unix epoch (`BIGINT`), the one
-//! representation both SQLite and PostgreSQL hold and compare natively.
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
-}
+//! representation both SQLite and PostgreSQL hold and compare natively. What time it
+//! is comes from the [`Clock`](super::clock::Clock).
 
 /// RFC 3339 in UTC, as every API response renders instants.
 pub fn rfc3339(ms: i64) -> String {

@@ -1,16 +1,24 @@
 //! Stored objects outlive their rows only until a deletion job has removed them: the row
 //! goes at once, in the same transaction that enqueues the job, and the job retries
 //! (deleting a missing object succeeds) until every object is gone.
+//!
+//! A deleted account reaches the vault as the `accounts.user_deleted` event: its
+//! documents, unfinished uploads and usage row go in one transaction with the deletion
+//! jobs of every object they occupied. Both the event's delivery and those jobs are
+//! durable rows, so a crash at any point loses no object; a second delivery finds
+//! nothing left to do.
 
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 
 use super::keys;
-use super::store::{documents, uploads};
-use crate::platform::jobs::{self, Job, JobHandler};
+use super::store::{documents, quota, uploads};
+use crate::accounts::UserDeleted;
+use crate::platform::events::Subscriber;
+use crate::platform::jobs::{Job, JobHandler};
 use crate::platform::storage::ObjectStore;
+use crate::platform::work::{UnitOfWork, Work};
 
 /// Objects to remove from the store.
 #[derive(Debug, Serialize, Deserialize)]
@@ -27,20 +35,12 @@ impl Job for DeleteObjects {
 /// Keys per job, so one account's deletion is many small jobs rather than one huge one.
 const KEYS_PER_JOB: usize = 200;
 
-/// Enqueues the deletion of `keys` through `conn` (the caller's transaction).
-pub async fn enqueue(conn: &mut AnyConnection, keys: Vec<String>) -> anyhow::Result<()> {
+/// Enqueues the deletion of `keys` in the caller's change.
+pub async fn enqueue(work: &mut UnitOfWork, keys: Vec<String>) -> anyhow::Result<()> {
     for chunk in keys.chunks(KEYS_PER_JOB) {
-        jobs::enqueue(conn, &DeleteObjects { keys: chunk.to_vec() }).await?;
+        work.enqueue(&DeleteObjects { keys: chunk.to_vec() }).await?;
     }
     Ok(())
-}
-
-/// Before a user row goes: enqueues the deletion of every object the user's documents
-/// and unfinished uploads occupy. Call inside the transaction that deletes the user.
-pub async fn forget_user(conn: &mut AnyConnection, user_id: &str) -> anyhow::Result<()> {
-    let mut keys = documents::object_keys_of_user(&mut *conn, user_id).await?;
-    keys.extend(uploads::object_keys_of_user(&mut *conn, user_id).await?);
-    enqueue(conn, keys).await
 }
 
 pub struct DeleteObjectsHandler {
@@ -52,6 +52,28 @@ impl JobHandler<DeleteObjects> for DeleteObjectsHandler {
         for raw in &job.keys {
             self.store.delete(&keys::stored(raw)?).await?;
         }
+        Ok(())
+    }
+}
+
+/// Forgets everything a deleted user kept in the vault.
+pub struct ForgetDeletedUser {
+    pub work: Work,
+}
+
+impl Subscriber<UserDeleted> for ForgetDeletedUser {
+    async fn handle(&self, _event_id: &str, event: UserDeleted) -> anyhow::Result<()> {
+        let user_id = &event.user_id;
+        let mut work = self.work.begin().await?;
+        let mut keys = documents::object_keys_of_user(work.conn(), user_id).await?;
+        keys.extend(uploads::object_keys_of_user(work.conn(), user_id).await?);
+        let documents = documents::delete_all_of_user(work.conn(), user_id).await?;
+        uploads::delete_all_of_user(work.conn(), user_id).await?;
+        quota::forget(work.conn(), user_id).await?;
+        let objects = keys.len();
+        enqueue(&mut work, keys).await?;
+        work.commit().await?;
+        tracing::info!(user_id = %user_id, documents, objects, "deleted user's vault forgotten");
         Ok(())
     }
 }

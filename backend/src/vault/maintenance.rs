@@ -4,10 +4,9 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use super::context::Vault;
 use super::deletion::{self, DeleteObjects};
-use crate::platform::db::Db;
-use crate::platform::jobs::{Job, JobHandler, JobQueue, admin};
-use crate::platform::time::now_ms;
+use crate::platform::jobs::{Job, JobHandler, admin};
 
 /// Expired uploads handled per run; the next run takes the rest.
 const BATCH: i64 = 500;
@@ -20,35 +19,31 @@ impl Job for PurgeExpiredUploads {
 }
 
 pub struct PurgeExpiredUploadsHandler {
-    pub db: Db,
-    pub jobs: JobQueue,
+    pub vault: Vault,
 }
 
 impl JobHandler<PurgeExpiredUploads> for PurgeExpiredUploadsHandler {
     async fn run(&self, _job_id: &str, _job: PurgeExpiredUploads) -> anyhow::Result<()> {
-        let mut tx = self.db.pool().begin().await?;
+        let mut work = self.vault.work.begin().await?;
         let rows = sqlx::query(
             "SELECT id, object_key FROM uploads WHERE expires_at < $1 ORDER BY expires_at LIMIT $2",
         )
-        .bind(now_ms())
+        .bind(work.now_ms())
         .bind(BATCH)
-        .fetch_all(&mut *tx)
+        .fetch_all(work.conn())
         .await?;
         let mut keys = Vec::with_capacity(rows.len());
         for row in &rows {
-            let id: String = row.get("id");
+            let id: String = row.try_get("id")?;
             sqlx::query("DELETE FROM uploads WHERE id = $1")
                 .bind(&id)
-                .execute(&mut *tx)
+                .execute(work.conn())
                 .await?;
-            keys.push(row.get::<String, _>("object_key"));
+            keys.push(row.try_get::<String, _>("object_key")?);
         }
         let purged = keys.len();
-        deletion::enqueue(&mut tx, keys).await?;
-        tx.commit().await?;
-        if purged > 0 {
-            self.jobs.wake();
-        }
+        deletion::enqueue(&mut work, keys).await?;
+        work.commit().await?;
         tracing::info!(purged, "expired uploads purged");
         Ok(())
     }
@@ -62,16 +57,20 @@ impl Job for RetryStuckDeletions {
 }
 
 pub struct RetryStuckDeletionsHandler {
-    pub db: Db,
-    pub jobs: JobQueue,
+    pub vault: Vault,
 }
 
 impl JobHandler<RetryStuckDeletions> for RetryStuckDeletionsHandler {
     async fn run(&self, _job_id: &str, _job: RetryStuckDeletions) -> anyhow::Result<()> {
-        let retried = admin::retry_dead_of_kind(&self.db, DeleteObjects::KIND).await?;
+        let mut work = self.vault.work.begin().await?;
+        let now = work.now_ms();
+        let retried = admin::retry_dead_of_kind(work.conn(), DeleteObjects::KIND, now).await?;
+        if retried > 0 {
+            work.wake_workers();
+        }
+        work.commit().await?;
         if retried > 0 {
             tracing::warn!(retried, "object deletions that had given up are retried");
-            self.jobs.wake();
         }
         Ok(())
     }

@@ -9,6 +9,8 @@ mod admit;
 mod context;
 mod deletion;
 pub mod domain;
+mod error;
+mod events;
 mod handlers;
 mod intake;
 mod keys;
@@ -19,33 +21,113 @@ mod thumbnail;
 mod upload_urls;
 mod views;
 
-use axum::extract::DefaultBodyLimit;
-use axum::http::Method;
+use std::time::Duration;
+
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use context::Vault;
-pub use deletion::{DeleteObjects, DeleteObjectsHandler, forget_user};
-pub use maintenance::{
-    PurgeExpiredUploads, PurgeExpiredUploadsHandler, RetryStuckDeletions, RetryStuckDeletionsHandler,
-};
-pub use processing::{ProcessDocument, ProcessDocumentHandler};
-pub use store::quota::usage;
+pub use deletion::DeleteObjects;
+pub use events::{DocumentDeleted, DocumentDetailsChanged};
+pub use maintenance::{PurgeExpiredUploads, RetryStuckDeletions};
 pub use upload_urls::UploadUrls;
 
-use crate::state::AppState;
+use crate::accounts::UserDeleted;
+use crate::capability::profile::SectionFn;
+use crate::capability::{Capability, Definition, Wiring};
+use crate::http::extract::Authentication;
+use crate::platform::db::Migration;
+use crate::platform::events::Subscriptions;
+use crate::platform::jobs::JobRegistry;
+use crate::platform::schedule::Schedule;
+use context::Vault;
+use deletion::{DeleteObjectsHandler, ForgetDeletedUser};
+use maintenance::{PurgeExpiredUploadsHandler, RetryStuckDeletionsHandler};
+use processing::{ProcessDocument, ProcessDocumentHandler};
 
-/// The vault API, to be nested under `/v1`.
-pub fn routes() -> OpenApiRouter<AppState> {
-    // File bodies are limited by the handlers (VAULT_MAX_UPLOAD_BYTES), not the JSON limit.
-    let file_bodies = OpenApiRouter::new()
-        .routes(routes!(
-            handlers::upload::upload_document,
-            handlers::documents::list_documents
-        ))
-        .routes(routes!(handlers::direct_upload::put_upload_content))
-        .layer(DefaultBodyLimit::disable());
+pub const CAPABILITY: Definition = Definition {
+    name: "vault",
+    migrations: &[
+        Migration {
+            version: 3,
+            name: "vault",
+            sql: include_str!("migrations/0003_vault.sql"),
+        },
+        Migration {
+            version: 5,
+            name: "vault_usage",
+            sql: include_str!("migrations/0005_vault_usage.sql"),
+        },
+    ],
+    wire,
+};
+
+/// What the vault adds to the signed-in user's profile.
+#[derive(Debug, Serialize, ToSchema)]
+struct StorageUsage {
+    /// Bytes of documents kept.
+    storage_used_bytes: i64,
+    /// Bytes the user may keep.
+    storage_quota_bytes: i64,
+}
+
+fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
+    let platform = wiring.platform().clone();
+    let config = &platform.config;
+    let scratch = config.data_dir.join("tmp");
+    std::fs::create_dir_all(&scratch)
+        .map_err(|e| anyhow::anyhow!("cannot create the scratch folder {}: {e}", scratch.display()))?;
+    let vault = Vault {
+        db: platform.db.clone(),
+        clock: platform.clock.clone(),
+        work: platform.work(),
+        store: platform.storage.clone(),
+        limits: config.vault,
+        scratch,
+        upload_urls: UploadUrls::new(&config.secret_key_bases.current),
+        api_url: config.api_url.clone(),
+        authentication: wiring.service::<Authentication>()?,
+    };
+    let usage = vault.clone();
+    wiring.profile_section(SectionFn::new(move |user_id: String| {
+        let vault = usage.clone();
+        async move {
+            let (used, quota) = store::quota::usage(vault.db.pool(), &user_id).await?;
+            Ok(StorageUsage {
+                storage_used_bytes: used,
+                storage_quota_bytes: quota.unwrap_or(vault.limits.quota_bytes as i64),
+            })
+        }
+    }));
+    let jobs = JobRegistry::new()
+        .register::<ProcessDocument, _>(ProcessDocumentHandler { vault: vault.clone() })
+        .register::<DeleteObjects, _>(DeleteObjectsHandler {
+            store: vault.store.clone(),
+        })
+        .register::<PurgeExpiredUploads, _>(PurgeExpiredUploadsHandler { vault: vault.clone() })
+        .register::<RetryStuckDeletions, _>(RetryStuckDeletionsHandler { vault: vault.clone() });
+    const HOUR: Duration = Duration::from_secs(3600);
+    let schedule = Schedule::new()
+        .every("vault.purge_expired_uploads", HOUR, PurgeExpiredUploads {})
+        .every("vault.retry_stuck_deletions", 6 * HOUR, RetryStuckDeletions {});
+    let subscriptions = Subscriptions::new().on::<UserDeleted, _>(
+        "vault.forget_deleted_user",
+        ForgetDeletedUser {
+            work: vault.work.clone(),
+        },
+    );
+    Ok(Capability::new(routes().with_state(vault.clone()))
+        .file_routes(file_routes().with_state(vault))
+        .jobs(jobs)
+        .schedule(schedule)
+        .subscriptions(subscriptions))
+}
+
+/// The vault's JSON routes, nested under `/v1`.
+fn routes() -> OpenApiRouter<Vault> {
     OpenApiRouter::new()
+        .routes(routes!(handlers::documents::list_documents))
         .routes(routes!(
             handlers::documents::show_document,
             handlers::documents::update_document,
@@ -55,32 +137,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(handlers::direct_upload::complete_upload))
         .routes(routes!(handlers::files::download_file))
         .routes(routes!(handlers::files::download_thumbnail))
-        .merge(file_bodies)
 }
 
-/// Whether a request sends a file to the vault (the routes with their own body limit,
-/// which also get `UPLOAD_TIMEOUT_SECS`).
-pub fn carries_file(method: &Method, path: &str) -> bool {
-    match *method {
-        Method::POST => path == "/v1/documents",
-        Method::PUT => path
-            .strip_prefix("/v1/documents/uploads/")
-            .is_some_and(|rest| rest.ends_with("/content") && rest.matches('/').count() == 1),
-        _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_file_bodies_are_recognised() {
-        assert!(carries_file(&Method::POST, "/v1/documents"));
-        assert!(carries_file(&Method::PUT, "/v1/documents/uploads/0190/content"));
-        assert!(!carries_file(&Method::GET, "/v1/documents"));
-        assert!(!carries_file(&Method::POST, "/v1/documents/uploads"));
-        assert!(!carries_file(&Method::PUT, "/v1/documents/uploads/a/b/content"));
-        assert!(!carries_file(&Method::POST, "/v1/me"));
-    }
+/// The routes that carry files: their handlers limit the body (VAULT_MAX_UPLOAD_BYTES).
+fn file_routes() -> OpenApiRouter<Vault> {
+    OpenApiRouter::new()
+        .routes(routes!(handlers::upload::upload_document))
+        .routes(routes!(handlers::direct_upload::put_upload_content))
 }

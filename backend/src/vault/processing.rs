@@ -10,13 +10,11 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use super::context::Vault;
-use super::domain::FileType;
+use super::domain::{DocumentStatus, FileType};
 use super::intake::{Intake, TempFile};
 use super::store::documents::{self, Document, Outcome};
 use super::{keys, thumbnail};
-use crate::platform::db::Db;
 use crate::platform::jobs::{Job, JobHandler};
-use crate::platform::time::now_ms;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ProcessDocument {
@@ -28,20 +26,25 @@ impl Job for ProcessDocument {
 }
 
 pub struct ProcessDocumentHandler {
-    pub db: Db,
     pub vault: Vault,
 }
 
 impl JobHandler<ProcessDocument> for ProcessDocumentHandler {
     async fn run(&self, _job_id: &str, job: ProcessDocument) -> anyhow::Result<()> {
-        let Some(document) = documents::find(self.db.pool(), &job.document_id).await? else {
+        let Some(document) = documents::find(self.vault.db.pool(), &job.document_id).await? else {
             return Ok(()); // deleted meanwhile
         };
-        if document.status != documents::PROCESSING {
+        if document.status != DocumentStatus::Processing {
             return Ok(());
         }
         let (outcome, thumbnail_key) = self.process(&document).await?;
-        let written = documents::settle(self.db.pool(), &document.id, &outcome, now_ms()).await?;
+        let written = documents::settle(
+            self.vault.db.pool(),
+            &document.id,
+            &outcome,
+            self.vault.clock.now_ms(),
+        )
+        .await?;
         if !written && let Some(key) = thumbnail_key {
             // The document went while we worked: its thumbnail must not outlive it.
             self.vault.store.delete(&key).await?;

@@ -48,7 +48,7 @@ impl From<&Document> for DocumentView {
         Self {
             id: d.id.clone(),
             title: d.title.clone(),
-            kind: d.kind.clone(),
+            kind: d.kind.as_str().to_string(),
             issued_on: d.issued_on.clone(),
             expires_on: d.expires_on.clone(),
             notes: d.notes.clone(),
@@ -56,7 +56,7 @@ impl From<&Document> for DocumentView {
             content_type: d.content_type.clone(),
             byte_size: d.byte_size,
             checksum_sha256: d.checksum_sha256.clone(),
-            status: d.status.clone(),
+            status: d.status.as_str().to_string(),
             failure_reason: d.failure_reason.clone(),
             width: d.width,
             height: d.height,

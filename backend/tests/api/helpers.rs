@@ -8,8 +8,9 @@ use std::time::Duration;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 use softly::config::Config;
+use softly::platform::clock::{Clock, ClockHandle};
 use softly::platform::db::Db;
-use softly::startup::Application;
+use softly::startup::{Application, Wired};
 
 pub const PASSWORD: &str = "correct horse battery staple";
 pub const APP_URL: &str = "http://app.softly.test";
@@ -74,8 +75,11 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
-    /// The application's state, for tests that drive its parts directly.
-    pub state: softly::state::AppState,
+    /// The application's platform and capabilities, for tests that drive its parts
+    /// directly.
+    pub wired: Wired,
+    /// Moves the application's clock forward.
+    pub clock: ClockHandle,
     pub data_dir: PathBuf,
     /// The PostgreSQL database's URL; None on SQLite (the file is in `data_dir`).
     pub database_url: Option<String>,
@@ -120,10 +124,13 @@ impl TestApp {
         }
         let config =
             Config::from_lookup(&|name| env.get(name).cloned()).expect("test configuration is valid");
-        let application = Application::build(config).await.expect("the application builds");
+        let (clock, clock_handle) = Clock::adjustable();
+        let application = Application::build_on(config, clock)
+            .await
+            .expect("the application builds");
         let address = format!("http://{}", application.local_addr());
-        let db = application.state().db.clone();
-        let state = application.state().clone();
+        let wired = application.wired().clone();
+        let db = wired.platform.db.clone();
         tokio::spawn(application.run_until_stopped(std::future::pending()));
         Self {
             address,
@@ -132,7 +139,8 @@ impl TestApp {
                 .build()
                 .unwrap(),
             db,
-            state,
+            wired,
+            clock: clock_handle,
             data_dir,
             database_url: database.as_ref().map(|d| d.url.clone()),
             _database: database,
@@ -149,6 +157,11 @@ impl TestApp {
         };
         env.extend_from_slice(extra);
         Self::spawn_with(Backend::Sqlite, &env).await
+    }
+
+    /// Now, on the application's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.wired.platform.clock.now_ms()
     }
 
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {

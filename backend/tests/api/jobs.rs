@@ -41,6 +41,17 @@ impl JobHandler<Echo> for Slow {
     }
 }
 
+/// Records what it runs, but panics on the value "panic", as a handler with a bug would.
+#[derive(Clone, Default)]
+struct PanicsOnPanic(Recorder);
+
+impl JobHandler<Echo> for PanicsOnPanic {
+    async fn run(&self, job_id: &str, job: Echo) -> anyhow::Result<()> {
+        assert_ne!(job.value, "panic", "a bug in a handler");
+        self.0.run(job_id, job).await
+    }
+}
+
 /// An app whose own workers are off, so the test's workers alone take jobs.
 async fn quiet_app(backend: Backend) -> TestApp {
     TestApp::spawn_with(backend, &[("JOB_WORKERS", "0")]).await
@@ -48,7 +59,7 @@ async fn quiet_app(backend: Backend) -> TestApp {
 
 async fn enqueue_echo(app: &TestApp, value: &str, commit: bool) {
     let mut tx = app.db.pool().begin().await.unwrap();
-    jobs::enqueue(&mut tx, &Echo { value: value.into() })
+    jobs::enqueue(&mut tx, &Echo { value: value.into() }, app.now_ms())
         .await
         .unwrap();
     if commit {
@@ -73,7 +84,7 @@ async fn job_row(app: &TestApp) -> (String, i64, Option<String>, i64) {
 
 async fn a_committed_job_runs_once_and_is_removed(backend: Backend) {
     let app = quiet_app(backend).await;
-    let queue = JobQueue::new(app.db.clone());
+    let queue = JobQueue::new(app.db.clone(), app.wired.platform.clock.clone());
     let recorder = Recorder::default();
     let registry = JobRegistry::new().register::<Echo, _>(recorder.clone());
     let workers = spawn_workers(queue.clone(), registry, 2, Duration::from_millis(20));
@@ -100,7 +111,7 @@ async fn a_job_of_a_rolled_back_change_never_exists(backend: Backend) {
 
 async fn a_failing_job_is_retried_with_backoff_then_kept_dead(backend: Backend) {
     let app = quiet_app(backend).await;
-    let queue = JobQueue::new(app.db.clone());
+    let queue = JobQueue::new(app.db.clone(), app.wired.platform.clock.clone());
     enqueue_echo(&app, "x", true).await;
 
     let job = queue.claim("w1").await.unwrap().expect("a due job is claimed");
@@ -111,10 +122,7 @@ async fn a_failing_job_is_retried_with_backoff_then_kept_dead(backend: Backend) 
         (status.as_str(), attempts, error.as_deref()),
         ("queued", 1, Some("boom"))
     );
-    assert!(
-        run_at > softly::platform::time::now_ms() + 1500,
-        "retried after a backoff"
-    );
+    assert!(run_at > app.now_ms() + 1500, "retried after a backoff");
     assert!(
         queue.claim("w1").await.unwrap().is_none(),
         "not before its backoff"
@@ -132,7 +140,7 @@ async fn a_failing_job_is_retried_with_backoff_then_kept_dead(backend: Backend) 
 
 async fn a_lapsed_lease_is_taken_over_and_the_old_worker_cannot_finish_it(backend: Backend) {
     let app = quiet_app(backend).await;
-    let queue = JobQueue::new(app.db.clone());
+    let queue = JobQueue::new(app.db.clone(), app.wired.platform.clock.clone());
     enqueue_echo(&app, "x", true).await;
     let first = queue.claim("frozen").await.unwrap().unwrap();
     assert!(
@@ -159,7 +167,7 @@ async fn a_lapsed_lease_is_taken_over_and_the_old_worker_cannot_finish_it(backen
 
 async fn shutdown_hands_a_running_job_back_to_the_queue(backend: Backend) {
     let app = quiet_app(backend).await;
-    let queue = JobQueue::new(app.db.clone());
+    let queue = JobQueue::new(app.db.clone(), app.wired.platform.clock.clone());
     let registry = JobRegistry::new().register::<Echo, _>(Slow);
     enqueue_echo(&app, "slow", true).await;
     let workers = spawn_workers(queue, registry, 1, Duration::from_millis(20));
@@ -198,7 +206,7 @@ impl JobHandler<Echo> for Lengthy {
 async fn a_job_longer_than_its_lease_keeps_it_while_its_worker_lives(backend: Backend) {
     let app = quiet_app(backend).await;
     let lease = Duration::from_millis(300);
-    let queue = JobQueue::new(app.db.clone()).with_lease(lease);
+    let queue = JobQueue::new(app.db.clone(), app.wired.platform.clock.clone()).with_lease(lease);
     let runs = Lengthy(Arc::default(), lease * 5);
     enqueue_echo(&app, "long", true).await;
     // Two pools polling eagerly: without renewals the second would take the job over.
@@ -261,8 +269,8 @@ async fn a_busy_process_leaves_redis_signals_to_an_idle_one(backend: Backend) {
     let app = quiet_app(backend).await;
     // Two processes: each its own queue handle, one Redis list between them.
     let (queue, other) = (
-        JobQueue::new(app.db.clone()).with_dispatch(dispatch.clone()),
-        JobQueue::new(app.db.clone()).with_dispatch(dispatch),
+        JobQueue::new(app.db.clone(), app.wired.platform.clock.clone()).with_dispatch(dispatch.clone()),
+        JobQueue::new(app.db.clone(), app.wired.platform.clock.clone()).with_dispatch(dispatch),
     );
     // Workers that never poll in this test: only a signal can wake them.
     let never = Duration::from_secs(600);
@@ -296,7 +304,49 @@ async fn a_busy_process_leaves_redis_signals_to_an_idle_one(backend: Backend) {
     busy.shutdown(Duration::from_millis(100)).await;
 }
 
+async fn a_panicking_handler_fails_its_attempt_and_the_worker_lives_on(backend: Backend) {
+    let app = quiet_app(backend).await;
+    let queue = JobQueue::new(app.db.clone(), app.wired.platform.clock.clone());
+    let handler = PanicsOnPanic::default();
+    let registry = JobRegistry::new().register::<Echo, _>(handler.clone());
+    let workers = spawn_workers(queue.clone(), registry, 1, Duration::from_millis(20));
+    enqueue_echo(&app, "panic", true).await;
+    queue.wake();
+    let mut failed = false;
+    for _ in 0..100 {
+        let (_, attempts, error, _) = job_row(&app).await;
+        if let (1, Some(error)) = (attempts, error) {
+            assert!(error.contains("the handler panicked: assertion"), "{error}");
+            failed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(failed, "the panic was recorded as a failed attempt");
+
+    // The one worker is still there to run the next job.
+    enqueue_echo(&app, "fine", true).await;
+    queue.wake();
+    for _ in 0..100 {
+        if !handler.0.0.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    workers.shutdown(Duration::from_secs(1)).await;
+    let seen: Vec<String> = handler
+        .0
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, v)| v.clone())
+        .collect();
+    assert_eq!(seen, ["fine"]);
+}
+
 crate::on_both_backends!(
+    a_panicking_handler_fails_its_attempt_and_the_worker_lives_on,
     a_busy_process_leaves_redis_signals_to_an_idle_one,
     a_job_longer_than_its_lease_keeps_it_while_its_worker_lives,
     a_committed_job_runs_once_and_is_removed,

@@ -30,7 +30,7 @@ async fn each_period_is_claimed_by_one_replica_only(backend: Backend) {
         .into_iter()
         .map(|app| {
             let schedule = Schedule::new().every("test.tick", period, Tick {});
-            Scheduler::spawn(app.db.clone(), app.state.jobs.clone(), schedule, tick)
+            Scheduler::spawn(app.db.clone(), app.wired.platform.jobs.clone(), schedule, tick)
         })
         .collect();
     tokio::time::sleep(Duration::from_millis(3000)).await;
@@ -51,8 +51,8 @@ async fn each_period_is_claimed_by_one_replica_only(backend: Backend) {
 
 async fn enqueue<J: Job>(app: &TestApp, job: J) {
     let mut conn = app.db.pool().acquire().await.unwrap();
-    jobs::enqueue(&mut conn, &job).await.unwrap();
-    app.state.jobs.wake();
+    jobs::enqueue(&mut conn, &job, app.now_ms()).await.unwrap();
+    app.wired.platform.jobs.wake();
     app.wait_for_jobs().await;
 }
 
@@ -67,7 +67,7 @@ async fn ended_sessions_and_spent_links_are_purged_and_live_ones_kept(backend: B
     let (_, pair) = app.signed_in_user().await;
     let me = app.get_json("/v1/me", bearer(&pair)).await;
     let user = me["id"].as_str().unwrap();
-    let now = softly::platform::time::now_ms();
+    let now = app.now_ms();
     let day = 24 * 3600 * 1000;
     for (id, revoked, expires, last_used) in [
         ("revoked-long-ago", Some(now - 2 * day), now + day, now - 2 * day),
@@ -134,7 +134,7 @@ async fn ended_sessions_and_spent_links_are_purged_and_live_ones_kept(backend: B
 
 async fn dead_jobs_are_kept_thirty_days_then_purged(backend: Backend) {
     let app = TestApp::spawn_with(backend, &[("SCHEDULER_TICK_MS", "0")]).await;
-    let now = softly::platform::time::now_ms();
+    let now = app.now_ms();
     let day = 24 * 3600 * 1000;
     for (id, updated) in [("dead-recent", now - 29 * day), ("dead-old", now - 31 * day)] {
         sqlx::query(
@@ -148,11 +148,15 @@ async fn dead_jobs_are_kept_thirty_days_then_purged(backend: Backend) {
         .unwrap();
     }
     let mut conn = app.db.pool().acquire().await.unwrap();
-    jobs::enqueue(&mut conn, &softly::platform::jobs::admin::PurgeDeadJobs {})
-        .await
-        .unwrap();
+    jobs::enqueue(
+        &mut conn,
+        &softly::platform::jobs::admin::PurgeDeadJobs {},
+        app.now_ms(),
+    )
+    .await
+    .unwrap();
     drop(conn);
-    app.state.jobs.wake();
+    app.wired.platform.jobs.wake();
     for _ in 0..100 {
         if app
             .count("SELECT COUNT(*) FROM jobs WHERE status <> 'dead'")
@@ -235,7 +239,7 @@ async fn operators_list_dead_jobs_and_retry_them() {
         &[("JOB_WORKERS", "0"), ("SCHEDULER_TICK_MS", "0")],
     )
     .await;
-    let now = softly::platform::time::now_ms();
+    let now = app.now_ms();
     for (id, status) in [("job-dead", "dead"), ("job-queued", "queued")] {
         sqlx::query(
             "INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, last_error, created_at, updated_at)

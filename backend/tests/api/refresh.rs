@@ -1,5 +1,9 @@
+use std::time::Duration;
+
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+/// A day, in milliseconds.
+const DAY_MS: u64 = 24 * 3600 * 1000;
 
 use crate::helpers::{Backend, TestApp, bearer, problem_code, refresh_token};
 
@@ -73,8 +77,7 @@ async fn a_replay_after_the_grace_window_ends_the_whole_session(backend: Backend
     let app = TestApp::spawn(backend).await;
     let (_, first) = app.signed_in_user().await;
     let second: Value = refresh(&app, refresh_token(&first)).await.json().await.unwrap();
-    app.execute("UPDATE refresh_tokens SET spent_at = spent_at - 11000 WHERE spent_at IS NOT NULL")
-        .await;
+    app.clock.advance(Duration::from_secs(11));
 
     let replay = refresh(&app, refresh_token(&first)).await;
     assert_eq!(
@@ -94,8 +97,7 @@ async fn a_replay_nine_seconds_later_is_still_within_the_grace_window(backend: B
     let app = TestApp::spawn(backend).await;
     let (_, first) = app.signed_in_user().await;
     let second: Value = refresh(&app, refresh_token(&first)).await.json().await.unwrap();
-    app.execute("UPDATE refresh_tokens SET spent_at = spent_at - 9000 WHERE spent_at IS NOT NULL")
-        .await;
+    app.clock.advance(Duration::from_secs(9));
     let replay = refresh(&app, refresh_token(&first)).await;
     assert_eq!(replay.status(), StatusCode::OK);
     let replay: Value = replay.json().await.unwrap();
@@ -114,8 +116,7 @@ async fn an_unknown_refresh_token_is_refused(backend: Backend) {
 async fn a_session_idle_for_seven_days_cannot_refresh(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, pair) = app.signed_in_user().await;
-    app.execute("UPDATE sessions SET last_used_at = last_used_at - 604800001")
-        .await;
+    app.clock.advance(Duration::from_millis(7 * DAY_MS + 1));
     let response = refresh(&app, refresh_token(&pair)).await;
     assert_eq!(
         problem_code(response, StatusCode::UNAUTHORIZED).await,
@@ -126,25 +127,38 @@ async fn a_session_idle_for_seven_days_cannot_refresh(backend: Backend) {
 async fn a_session_idle_just_under_seven_days_still_refreshes(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, pair) = app.signed_in_user().await;
-    app.execute("UPDATE sessions SET last_used_at = last_used_at - 604740000")
-        .await;
+    app.clock.advance(Duration::from_millis(7 * DAY_MS - 60_000));
     assert_eq!(refresh(&app, refresh_token(&pair)).await.status(), StatusCode::OK);
+}
+
+/// Refreshes every six days (never idle for seven) until `days` have passed since sign-in;
+/// answers the last refresh.
+async fn refreshing_every_six_days_until(app: &TestApp, pair: Value, days: u64) -> reqwest::Response {
+    let mut pair = pair;
+    let mut elapsed = 0;
+    loop {
+        let step = (days - elapsed).min(6);
+        app.clock.advance(Duration::from_millis(step * DAY_MS - 1000));
+        elapsed += step;
+        let response = refresh(app, refresh_token(&pair)).await;
+        if elapsed >= days || response.status() != StatusCode::OK {
+            return response;
+        }
+        pair = response.json().await.unwrap();
+    }
 }
 
 async fn a_session_lives_thirty_days_from_sign_in(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.signed_in_user().await;
-    let lifetimes = app
-        .count("SELECT COUNT(*) FROM sessions WHERE expires_at - created_at = 2592000000")
-        .await;
-    assert_eq!(lifetimes, 1);
+    let (_, pair) = app.signed_in_user().await;
+    let response = refreshing_every_six_days_until(&app, pair, 29).await;
+    assert_eq!(response.status(), StatusCode::OK);
 }
 
 async fn a_session_past_thirty_days_cannot_refresh(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, pair) = app.signed_in_user().await;
-    app.execute("UPDATE sessions SET expires_at = created_at").await;
-    let response = refresh(&app, refresh_token(&pair)).await;
+    let response = refreshing_every_six_days_until(&app, pair, 31).await;
     assert_eq!(
         problem_code(response, StatusCode::UNAUTHORIZED).await,
         "invalid_refresh_token"

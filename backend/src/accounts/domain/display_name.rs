@@ -1,4 +1,5 @@
 use super::Invalid;
+use crate::codes;
 
 pub const MAX_CHARS: usize = 100;
 
@@ -10,19 +11,19 @@ impl DisplayName {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let name = raw.trim();
         if name.is_empty() {
-            return Err(Invalid::new("name", "name_required", "Enter a name."));
+            return Err(Invalid::new("name", codes::NAME_REQUIRED, "Enter a name."));
         }
         if name.chars().count() > MAX_CHARS {
             return Err(Invalid::new(
                 "name",
-                "name_too_long",
+                codes::NAME_TOO_LONG,
                 format!("Use at most {MAX_CHARS} characters."),
             ));
         }
         if name.chars().any(char::is_control) {
             return Err(Invalid::new(
                 "name",
-                "invalid_name",
+                codes::INVALID_NAME,
                 "Names cannot contain control characters.",
             ));
         }

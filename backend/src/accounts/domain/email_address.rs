@@ -1,4 +1,5 @@
 use super::Invalid;
+use crate::codes;
 
 /// A syntactically valid email address, trimmed and lower-cased: the account's key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -7,7 +8,7 @@ pub struct EmailAddress(String);
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let email = raw.trim().to_lowercase();
-        let invalid = || Invalid::new("email", "invalid_email", "Enter a valid email address.");
+        let invalid = || Invalid::new("email", codes::INVALID_EMAIL, "Enter a valid email address.");
         if email.len() > 254 || email.chars().any(char::is_whitespace) {
             return Err(invalid());
         }

@@ -1,3 +1,4 @@
+use crate::codes;
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::LazyLock;
@@ -23,21 +24,21 @@ impl Password {
         if chars < MIN_CHARS {
             return Err(Invalid::new(
                 field,
-                "password_too_short",
+                codes::PASSWORD_TOO_SHORT,
                 format!("Use at least {MIN_CHARS} characters."),
             ));
         }
         if chars > MAX_CHARS {
             return Err(Invalid::new(
                 field,
-                "password_too_long",
+                codes::PASSWORD_TOO_LONG,
                 format!("Use at most {MAX_CHARS} characters."),
             ));
         }
         if COMMON.contains(raw.to_lowercase().as_str()) {
             return Err(Invalid::new(
                 field,
-                "password_too_common",
+                codes::PASSWORD_TOO_COMMON,
                 "This password is too common; choose one that is harder to guess.",
             ));
         }
@@ -68,7 +69,7 @@ mod tests {
     fn twelve_characters_pass_and_eleven_do_not() {
         assert!(Password::parse("x7#kq9!vmz2p".into(), "password").is_ok());
         let err = Password::parse("x7#kq9!vmz2".into(), "password").unwrap_err();
-        assert_eq!(err.code, "password_too_short");
+        assert_eq!(err.code.name, "password_too_short");
     }
 
     #[test]
@@ -82,14 +83,14 @@ mod tests {
     fn over_128_characters_is_refused_not_truncated() {
         assert!(Password::parse("a1!".repeat(42) + "xy", "password").is_ok());
         let err = Password::parse("a1!".repeat(43), "password").unwrap_err();
-        assert_eq!(err.code, "password_too_long");
+        assert_eq!(err.code.name, "password_too_long");
     }
 
     #[test]
     fn a_common_password_is_refused_whatever_its_case() {
         let common = COMMON.iter().find(|p| p.chars().count() >= MIN_CHARS).unwrap();
         let err = Password::parse(common.to_uppercase(), "password").unwrap_err();
-        assert_eq!(err.code, "password_too_common");
+        assert_eq!(err.code.name, "password_too_common");
     }
 
     #[test]

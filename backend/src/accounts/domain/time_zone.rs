@@ -1,4 +1,5 @@
 use super::Invalid;
+use crate::codes;
 
 /// An IANA time zone name known to the bundled tz database, e.g. `Europe/London`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,7 +11,7 @@ impl TimeZoneName {
         if name.is_empty() || name.len() > 64 || jiff::tz::TimeZone::get(name).is_err() {
             return Err(Invalid::new(
                 "time_zone",
-                "invalid_time_zone",
+                codes::INVALID_TIME_ZONE,
                 "Use an IANA time zone name such as Europe/London.",
             ));
         }

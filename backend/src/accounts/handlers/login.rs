@@ -5,7 +5,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::user_agent;
+use crate::accounts::context::Accounts;
 use crate::accounts::domain::EmailAddress;
+use crate::accounts::error::AccountsError;
 use crate::accounts::limits::{self, LOGIN_PER_ACCOUNT, LOGIN_PER_IP};
 use crate::accounts::session_tokens;
 use crate::accounts::store::users;
@@ -14,8 +16,6 @@ use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
 use crate::http::middleware::ClientIp;
-use crate::platform::time::now_ms;
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -24,10 +24,7 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-pub const INVALID_CREDENTIALS: ApiError = ApiError::Unauthorized {
-    code: "invalid_credentials",
-    detail: "The email or password is wrong.",
-};
+const INVALID_CREDENTIALS: AccountsError = AccountsError::InvalidCredentials;
 
 /// Sign in with email and password; starts a session.
 ///
@@ -41,7 +38,7 @@ pub const INVALID_CREDENTIALS: ApiError = ApiError::Unauthorized {
         (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     headers: HeaderMap,
     Json(body): Json<LoginRequest>,
@@ -57,15 +54,15 @@ pub async fn login(
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let matches = state.passwords.verify(body.password, stored).await?;
     let (true, Some(user)) = (matches, user) else {
-        return Err(INVALID_CREDENTIALS);
+        return Err(INVALID_CREDENTIALS.into());
     };
     for (rule, key) in slots {
         state.limiter.forgive(rule, key).await;
     }
 
-    let now = now_ms();
-    let mut tx = state.db.pool().begin().await?;
-    let pair = session_tokens::start(&mut tx, &state, &user, user_agent(&headers), ip, now).await?;
-    tx.commit().await?;
+    let mut work = state.work.begin().await?;
+    let now = work.now_ms();
+    let pair = session_tokens::start(work.conn(), &state, &user, user_agent(&headers), ip, now).await?;
+    work.commit().await?;
     Ok(axum::Json(pair))
 }

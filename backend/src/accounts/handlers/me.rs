@@ -5,7 +5,9 @@ use utoipa::ToSchema;
 
 use super::credentials::confirm_password;
 use crate::accounts::cache;
+use crate::accounts::context::Accounts;
 use crate::accounts::domain::{DisplayName, TimeZoneName};
+use crate::accounts::events::UserDeleted;
 use crate::accounts::store::users;
 use crate::accounts::store::users::User;
 use crate::accounts::views::{MeView, UserView};
@@ -13,9 +15,6 @@ use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
 use crate::platform::cache::Lookup;
-use crate::platform::time::now_ms;
-use crate::state::AppState;
-use crate::vault;
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/me", tag = "accounts", security(("bearer" = [])),
@@ -23,7 +22,7 @@ use crate::vault;
         (status = 200, description = "The signed-in user", body = MeView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn show_me(State(state): State<AppState>, auth: AuthUser) -> Result<axum::Json<MeView>, ApiError> {
+pub async fn show_me(State(state): State<Accounts>, auth: AuthUser) -> Result<axum::Json<MeView>, ApiError> {
     let ticket = match cache::me(&state.cache, &auth.user_id).await {
         Lookup::Hit(view) => return Ok(axum::Json(view)),
         Lookup::Miss(ticket) => Some(ticket),
@@ -31,7 +30,7 @@ pub async fn show_me(State(state): State<AppState>, auth: AuthUser) -> Result<ax
     };
     let user = users::find(state.db.pool(), &auth.user_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     let view = me(&state, &user).await?;
     if let Some(ticket) = ticket {
         cache::keep(&state.cache, ticket, &view.0).await;
@@ -55,24 +54,27 @@ pub struct UpdateMeRequest {
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_me(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     auth: AuthUser,
     Json(body): Json<UpdateMeRequest>,
 ) -> Result<axum::Json<MeView>, ApiError> {
     let name = body.name.as_deref().map(DisplayName::parse).transpose()?;
     let time_zone = body.time_zone.as_deref().map(TimeZoneName::parse).transpose()?;
+    let mut work = state.work.begin().await?;
+    let now = work.now_ms();
     users::update_profile(
-        state.db.pool(),
+        work.conn(),
         &auth.user_id,
         name.as_ref().map(DisplayName::as_str),
         time_zone.as_ref().map(TimeZoneName::as_str),
-        now_ms(),
+        now,
     )
     .await?;
-    cache::user_changed(&state.cache, &auth.user_id).await;
+    work.user_changed(&auth.user_id);
+    work.commit().await?;
     let user = users::find(state.db.pool(), &auth.user_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     me(&state, &user).await
 }
 
@@ -90,31 +92,33 @@ pub struct DeleteMeRequest {
         (status = 403, description = "Wrong password", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_me(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     auth: AuthUser,
     Json(body): Json<DeleteMeRequest>,
 ) -> Result<StatusCode, ApiError> {
     let user = users::find(state.db.pool(), &auth.user_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     confirm_password(&state, &user, body.password).await?;
-    // Rows go with the user through ON DELETE CASCADE; the vault's stored objects go
-    // through deletion jobs enqueued in the same transaction.
-    let mut tx = state.db.pool().begin().await?;
-    vault::forget_user(&mut tx, &user.id).await?;
-    users::delete(&mut *tx, &user.id).await?;
-    tx.commit().await?;
-    cache::user_changed(&state.cache, &user.id).await;
-    state.jobs.wake();
+    // The account's own rows go with the user through ON DELETE CASCADE; every other
+    // capability forgets what the user kept when the event reaches it (durably: the
+    // deliveries are rows of this same transaction).
+    let mut work = state.work.begin().await?;
+    users::delete(work.conn(), &user.id).await?;
+    work.publish(&UserDeleted {
+        user_id: user.id.clone(),
+    })
+    .await?;
+    work.user_changed(&user.id);
+    work.commit().await?;
     tracing::info!(user_id = %user.id, "account deleted");
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn me(state: &AppState, user: &User) -> Result<axum::Json<MeView>, ApiError> {
-    let (used, quota) = vault::usage(state.db.pool(), &user.id).await?;
+/// The user with every capability's profile section.
+async fn me(state: &Accounts, user: &User) -> Result<axum::Json<MeView>, ApiError> {
     Ok(axum::Json(MeView {
         user: UserView::from(user),
-        storage_used_bytes: used,
-        storage_quota_bytes: quota.unwrap_or(state.vault.limits.quota_bytes as i64),
+        sections: state.profile.read(&user.id).await?,
     }))
 }

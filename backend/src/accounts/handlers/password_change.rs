@@ -4,14 +4,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::credentials::{confirm_password, replace_password};
-use crate::accounts::cache;
+use crate::accounts::context::Accounts;
 use crate::accounts::domain::Password;
 use crate::accounts::store::users;
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
-use crate::platform::time::now_ms;
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -30,21 +28,19 @@ pub struct ChangePasswordRequest {
         (status = 422, description = "The new password breaks a rule", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn change_password(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     auth: AuthUser,
     Json(body): Json<ChangePasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
     let new_password = Password::parse(body.new_password, "new_password")?;
     let user = users::find(state.db.pool(), &auth.user_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     confirm_password(&state, &user, body.current_password).await?;
     let hash = state.passwords.hash(new_password.into_inner()).await?;
-    let now = now_ms();
-    let mut tx = state.db.pool().begin().await?;
-    replace_password(&mut tx, user, &hash, Some(&auth.session_id), now).await?;
-    tx.commit().await?;
-    cache::user_changed(&state.cache, &auth.user_id).await;
-    state.jobs.wake();
+    let mut work = state.work.begin().await?;
+    replace_password(&mut work, user, &hash, Some(&auth.session_id)).await?;
+    work.user_changed(&auth.user_id);
+    work.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::credentials::{consume_link_token, replace_password};
-use crate::accounts::cache;
+use crate::accounts::context::Accounts;
 use crate::accounts::domain::{EmailAddress, Password};
 use crate::accounts::emails::PasswordResetRequested;
 use crate::accounts::limits::{self, EMAILS_PER_ADDRESS, EMAILS_PER_IP};
@@ -15,9 +15,6 @@ use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
 use crate::http::middleware::ClientIp;
-use crate::platform::jobs;
-use crate::platform::time::now_ms;
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -36,7 +33,7 @@ pub struct ForgotPasswordRequest {
         (status = 429, description = "Too many emails asked for", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn forgot_password(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     Json(body): Json<ForgotPasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -49,12 +46,12 @@ pub async fn forgot_password(
         ],
     )
     .await?;
-    let mut conn = state.db.pool().acquire().await?;
     let job = PasswordResetRequested {
         email: email.as_str().to_string(),
     };
-    jobs::enqueue(&mut conn, &job).await?;
-    state.jobs.wake();
+    let mut work = state.work.begin().await?;
+    work.enqueue(&job).await?;
+    work.commit().await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -76,21 +73,22 @@ pub struct ResetPasswordRequest {
         (status = 422, description = "Invalid token or password", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn reset_password(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     Json(body): Json<ResetPasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
     let password = Password::parse(body.password, "password")?;
     let hash = state.passwords.hash(password.into_inner()).await?;
-    let now = now_ms();
-    let mut tx = state.db.pool().begin().await?;
-    let user_id = consume_link_token(&mut tx, &body.token, Purpose::ResetPassword, now).await?;
-    let user = users::find(&mut *tx, &user_id).await?.ok_or(ApiError::NotFound)?;
+    let mut work = state.work.begin().await?;
+    let now = work.now_ms();
+    let user_id = consume_link_token(work.conn(), &body.token, Purpose::ResetPassword, now).await?;
+    let user = users::find(work.conn(), &user_id)
+        .await?
+        .ok_or(ApiError::NOT_FOUND)?;
     // The link arrived by email: the address is proven.
-    users::mark_verified(&mut *tx, &user.id, now).await?;
-    email_tokens::spend_all(&mut *tx, &user.id, Purpose::ResetPassword, now).await?;
-    replace_password(&mut tx, user, &hash, None, now).await?;
-    tx.commit().await?;
-    cache::user_changed(&state.cache, &user_id).await;
-    state.jobs.wake();
+    users::mark_verified(work.conn(), &user.id, now).await?;
+    email_tokens::spend_all(work.conn(), &user.id, Purpose::ResetPassword, now).await?;
+    replace_password(&mut work, user, &hash, None).await?;
+    work.user_changed(&user_id);
+    work.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

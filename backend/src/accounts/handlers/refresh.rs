@@ -2,15 +2,15 @@ use axum::extract::State;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::accounts::cache;
+use crate::accounts::context::Accounts;
+use crate::accounts::error::AccountsError;
 use crate::accounts::session_tokens;
 use crate::accounts::store::{refresh, sessions, users};
 use crate::accounts::views::TokenPair;
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
-use crate::platform::time::{SECOND_MS, now_ms};
-use crate::state::AppState;
+use crate::platform::time::SECOND_MS;
 
 /// A spent refresh token presented again this soon gets the session's current pair:
 /// concurrent refreshes from one app are not an attack.
@@ -22,15 +22,9 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
-const INVALID: ApiError = ApiError::Unauthorized {
-    code: "invalid_refresh_token",
-    detail: "The refresh token is invalid or its session has ended; sign in again.",
-};
+const INVALID: AccountsError = AccountsError::InvalidRefreshToken;
 
-const REUSED: ApiError = ApiError::Unauthorized {
-    code: "refresh_token_reused",
-    detail: "This refresh token was already used; the session has been ended for safety. Sign in again.",
-};
+const REUSED: AccountsError = AccountsError::RefreshTokenReused;
 
 /// Spend a refresh token for a new token pair.
 ///
@@ -42,27 +36,27 @@ const REUSED: ApiError = ApiError::Unauthorized {
         (status = 401, description = "Invalid, expired or replayed token", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn refresh(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     Json(body): Json<RefreshRequest>,
 ) -> Result<axum::Json<TokenPair>, ApiError> {
     let token = body.refresh_token.trim();
-    let now = now_ms();
-    let mut tx = state.db.pool().begin().await?;
+    let mut work = state.work.begin().await?;
+    let now = work.now_ms();
     // Writing first serialises concurrent refreshes of one token on both engines.
-    let spent_now = refresh::spend(&mut *tx, token, now).await?;
-    let presented = refresh::find(&mut *tx, token).await?.ok_or(INVALID)?;
+    let spent_now = refresh::spend(work.conn(), token, now).await?;
+    let presented = refresh::find(work.conn(), token).await?.ok_or(INVALID)?;
     let session = presented.session;
     if !session.is_live(now) {
-        return Err(INVALID);
+        return Err(INVALID.into());
     }
-    let user = users::find(&mut *tx, &session.user_id).await?.ok_or(INVALID)?;
+    let user = users::find(work.conn(), &session.user_id).await?.ok_or(INVALID)?;
 
     if spent_now && presented.generation == session.generation {
         let next = session.generation + 1;
         let next_token = state.tokens.refresh_token(&session.id, next);
-        refresh::insert(&mut *tx, &session.id, next, &next_token, now).await?;
-        refresh::advance(&mut *tx, &session.id, next, now).await?;
-        tx.commit().await?;
+        refresh::insert(work.conn(), &session.id, next, &next_token, now).await?;
+        refresh::advance(work.conn(), &session.id, next, now).await?;
+        work.commit().await?;
         return Ok(axum::Json(session_tokens::pair(
             &state,
             &user,
@@ -75,12 +69,12 @@ pub async fn refresh(
     let within_grace = presented.generation == session.generation - 1
         && presented.spent_at.is_some_and(|spent| now - spent <= GRACE_MS);
     if within_grace {
-        tx.commit().await?;
+        work.commit().await?;
         let current = state.tokens.refresh_token(&session.id, session.generation);
         // After a key rotation the derived token no longer matches what was stored.
         let stored = refresh::find(state.db.pool(), &current).await?;
         if !stored.is_some_and(|s| s.generation == session.generation && s.spent_at.is_none()) {
-            return Err(INVALID);
+            return Err(INVALID.into());
         }
         return Ok(axum::Json(session_tokens::pair(
             &state,
@@ -91,9 +85,9 @@ pub async fn refresh(
         )?));
     }
 
-    sessions::revoke(&mut *tx, &session.id, &session.user_id, now).await?;
-    tx.commit().await?;
-    cache::user_changed(&state.cache, &session.user_id).await;
+    sessions::revoke(work.conn(), &session.id, &session.user_id, now).await?;
+    work.user_changed(&session.user_id);
+    work.commit().await?;
     tracing::warn!(session_id = %session.id, user_id = %session.user_id, "a spent refresh token was replayed; session revoked");
-    Err(REUSED)
+    Err(REUSED.into())
 }

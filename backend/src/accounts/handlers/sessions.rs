@@ -1,14 +1,12 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use crate::accounts::cache;
+use crate::accounts::context::Accounts;
 use crate::accounts::store::sessions;
 use crate::accounts::views::{SessionList, SessionView};
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::AuthUser;
-use crate::platform::time::now_ms;
-use crate::state::AppState;
 
 /// The signed-in user's live sessions, most recently used first.
 #[utoipa::path(get, path = "/sessions", tag = "accounts", security(("bearer" = [])),
@@ -17,10 +15,10 @@ use crate::state::AppState;
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_sessions(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     auth: AuthUser,
 ) -> Result<axum::Json<SessionList>, ApiError> {
-    let live = sessions::list_live(state.db.pool(), &auth.user_id, now_ms()).await?;
+    let live = sessions::list_live(state.db.pool(), &auth.user_id, state.clock.now_ms()).await?;
     let sessions = live
         .iter()
         .map(|s| SessionView::new(s, &auth.session_id))
@@ -37,14 +35,16 @@ pub async fn list_sessions(
         (status = 404, description = "No such live session of yours", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn revoke_session(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     auth: AuthUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    if sessions::revoke(state.db.pool(), &id, &auth.user_id, now_ms()).await? {
-        cache::user_changed(&state.cache, &auth.user_id).await;
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound)
+    let mut work = state.work.begin().await?;
+    let now = work.now_ms();
+    if !sessions::revoke(work.conn(), &id, &auth.user_id, now).await? {
+        return Err(ApiError::NOT_FOUND);
     }
+    work.user_changed(&auth.user_id);
+    work.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }

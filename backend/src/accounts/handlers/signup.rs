@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::accounts::context::Accounts;
 use crate::accounts::domain::{DisplayName, EmailAddress, Password};
 use crate::accounts::emails::{AccountEmail, Template};
 use crate::accounts::limits::{self, EMAILS_PER_ADDRESS, EMAILS_PER_IP};
@@ -14,9 +15,6 @@ use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
 use crate::http::middleware::ClientIp;
-use crate::platform::jobs;
-use crate::platform::time::now_ms;
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -38,7 +36,7 @@ pub struct SignupRequest {
         (status = 429, description = "Too many sign-ups", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn signup(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
     Json(body): Json<SignupRequest>,
 ) -> Result<(StatusCode, axum::Json<UserEnvelope>), ApiError> {
@@ -55,7 +53,7 @@ pub async fn signup(
     .await?;
     // Hashed whether or not the email is taken, so both answers take as long.
     let password_hash = state.passwords.hash(password.into_inner()).await?;
-    let now = now_ms();
+    let now = state.clock.now_ms();
     let user = User {
         id: uuid::Uuid::now_v7().to_string(),
         email: email.as_str().to_string(),
@@ -66,16 +64,16 @@ pub async fn signup(
         created_at: now,
     };
 
-    let mut tx = state.db.pool().begin().await?;
-    let email_job = if users::insert_if_new(&mut *tx, &user).await? {
-        let token = email_tokens::create(&mut *tx, &user.id, Purpose::VerifyEmail, now).await?;
+    let mut work = state.work.begin().await?;
+    let email_job = if users::insert_if_new(work.conn(), &user).await? {
+        let token = email_tokens::create(work.conn(), &user.id, Purpose::VerifyEmail, now).await?;
         AccountEmail {
             to: user.email.clone(),
             name: user.name.clone(),
             template: Template::VerifyEmail { token },
         }
     } else {
-        let existing = users::find_by_email(&mut *tx, &user.email)
+        let existing = users::find_by_email(work.conn(), &user.email)
             .await?
             .ok_or_else(|| anyhow::anyhow!("the email was taken but its user is gone"))?;
         AccountEmail {
@@ -84,9 +82,8 @@ pub async fn signup(
             template: Template::AlreadyRegistered,
         }
     };
-    jobs::enqueue(&mut tx, &email_job).await?;
-    tx.commit().await?;
-    state.jobs.wake();
+    work.enqueue(&email_job).await?;
+    work.commit().await?;
     // For a taken email this describes the account that was not created.
     Ok((
         StatusCode::CREATED,

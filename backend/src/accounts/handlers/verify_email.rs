@@ -5,8 +5,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::credentials::consume_link_token;
-use crate::accounts::cache;
+use crate::accounts::context::Accounts;
 use crate::accounts::emails::{AccountEmail, Template};
+use crate::accounts::error::AccountsError;
 use crate::accounts::limits::{self, EMAILS_PER_ADDRESS, EMAILS_PER_IP};
 use crate::accounts::store::email_tokens::{self, Purpose};
 use crate::accounts::store::users;
@@ -15,9 +16,6 @@ use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
 use crate::http::middleware::ClientIp;
-use crate::platform::jobs;
-use crate::platform::time::now_ms;
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -33,16 +31,18 @@ pub struct VerifyEmailRequest {
         (status = 422, description = "Unknown, used or expired token", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn verify_email(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     Json(body): Json<VerifyEmailRequest>,
 ) -> Result<axum::Json<UserEnvelope>, ApiError> {
-    let now = now_ms();
-    let mut tx = state.db.pool().begin().await?;
-    let user_id = consume_link_token(&mut tx, &body.token, Purpose::VerifyEmail, now).await?;
-    users::mark_verified(&mut *tx, &user_id, now).await?;
-    let user = users::find(&mut *tx, &user_id).await?.ok_or(ApiError::NotFound)?;
-    tx.commit().await?;
-    cache::user_changed(&state.cache, &user_id).await;
+    let mut work = state.work.begin().await?;
+    let now = work.now_ms();
+    let user_id = consume_link_token(work.conn(), &body.token, Purpose::VerifyEmail, now).await?;
+    users::mark_verified(work.conn(), &user_id, now).await?;
+    let user = users::find(work.conn(), &user_id)
+        .await?
+        .ok_or(ApiError::NOT_FOUND)?;
+    work.user_changed(&user_id);
+    work.commit().await?;
     Ok(axum::Json(UserEnvelope {
         user: UserView::from(&user),
     }))
@@ -57,18 +57,15 @@ pub async fn verify_email(
         (status = 429, description = "Too many emails asked for", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn resend_verification(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     auth: AuthUser,
     Extension(ClientIp(ip)): Extension<ClientIp>,
 ) -> Result<StatusCode, ApiError> {
     let user = users::find(state.db.pool(), &auth.user_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     if user.email_verified_at.is_some() {
-        return Err(ApiError::Conflict {
-            code: "email_already_verified",
-            detail: "This email address is already verified.",
-        });
+        return Err(AccountsError::EmailAlreadyVerified.into());
     }
     limits::hit_all(
         state.limiter.as_ref(),
@@ -78,15 +75,15 @@ pub async fn resend_verification(
         ],
     )
     .await?;
-    let mut tx = state.db.pool().begin().await?;
-    let token = email_tokens::create(&mut *tx, &user.id, Purpose::VerifyEmail, now_ms()).await?;
+    let mut work = state.work.begin().await?;
+    let token =
+        email_tokens::create(work.conn(), &user.id, Purpose::VerifyEmail, state.clock.now_ms()).await?;
     let email = AccountEmail {
         to: user.email,
         name: user.name,
         template: Template::VerifyEmail { token },
     };
-    jobs::enqueue(&mut tx, &email).await?;
-    tx.commit().await?;
-    state.jobs.wake();
+    work.enqueue(&email).await?;
+    work.commit().await?;
     Ok(StatusCode::ACCEPTED)
 }

@@ -65,7 +65,7 @@ pub async fn consume<'e>(
     .bind(purpose.as_str())
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|row| row.get("user_id")))
+    row.map(|row| row.try_get("user_id")).transpose()
 }
 
 /// Spends every outstanding token of that purpose (after a reset, older links die).

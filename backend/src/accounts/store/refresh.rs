@@ -55,11 +55,14 @@ pub async fn find<'e>(db: impl Executor<'e, Database = Any>, token: &str) -> sql
         .bind(token_hash(token))
         .fetch_optional(db)
         .await?;
-    Ok(row.map(|row| Presented {
-        generation: row.get("token_generation"),
-        spent_at: row.get("spent_at"),
-        session: sessions::from_row(&row),
-    }))
+    row.map(|row| {
+        Ok(Presented {
+            generation: row.try_get("token_generation")?,
+            spent_at: row.try_get("spent_at")?,
+            session: sessions::from_row(&row)?,
+        })
+    })
+    .transpose()
 }
 
 /// Moves the session to its next generation.

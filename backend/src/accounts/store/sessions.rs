@@ -34,18 +34,18 @@ impl Session {
 
 pub const COLUMNS: &str = "s.id, s.user_id, s.generation, s.created_at, s.last_used_at, s.expires_at, s.user_agent, s.ip, s.revoked_at";
 
-pub fn from_row(row: &AnyRow) -> Session {
-    Session {
-        id: row.get("id"),
-        user_id: row.get("user_id"),
-        generation: row.get("generation"),
-        created_at: row.get("created_at"),
-        last_used_at: row.get("last_used_at"),
-        expires_at: row.get("expires_at"),
-        user_agent: row.get("user_agent"),
-        ip: row.get("ip"),
-        revoked_at: row.get("revoked_at"),
-    }
+pub fn from_row(row: &AnyRow) -> sqlx::Result<Session> {
+    Ok(Session {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        generation: row.try_get("generation")?,
+        created_at: row.try_get("created_at")?,
+        last_used_at: row.try_get("last_used_at")?,
+        expires_at: row.try_get("expires_at")?,
+        user_agent: row.try_get("user_agent")?,
+        ip: row.try_get("ip")?,
+        revoked_at: row.try_get("revoked_at")?,
+    })
 }
 
 pub async fn insert<'e>(db: impl Executor<'e, Database = Any>, session: &Session) -> sqlx::Result<()> {
@@ -73,13 +73,14 @@ pub async fn find<'e>(
     user_id: &str,
 ) -> sqlx::Result<Option<Session>> {
     let sql = format!("SELECT {COLUMNS} FROM sessions s WHERE s.id = $1 AND s.user_id = $2");
-    Ok(sqlx::query(AssertSqlSafe(sql))
+    sqlx::query(AssertSqlSafe(sql))
         .bind(id)
         .bind(user_id)
         .fetch_optional(db)
         .await?
         .as_ref()
-        .map(from_row))
+        .map(from_row)
+        .transpose()
 }
 
 /// The user's live sessions, most recently used first.
@@ -99,7 +100,7 @@ pub async fn list_live<'e>(
         .bind(now - IDLE_LIFETIME_MS)
         .fetch_all(db)
         .await?;
-    Ok(rows.iter().map(from_row).collect())
+    rows.iter().map(from_row).collect()
 }
 
 pub async fn touch<'e>(db: impl Executor<'e, Database = Any>, id: &str, now: i64) -> sqlx::Result<()> {

@@ -16,16 +16,16 @@ pub struct User {
 
 const COLUMNS: &str = "id, email, name, password_hash, time_zone, email_verified_at, created_at";
 
-fn from_row(row: &AnyRow) -> User {
-    User {
-        id: row.get("id"),
-        email: row.get("email"),
-        name: row.get("name"),
-        password_hash: row.get("password_hash"),
-        time_zone: row.get("time_zone"),
-        email_verified_at: row.get("email_verified_at"),
-        created_at: row.get("created_at"),
-    }
+fn from_row(row: &AnyRow) -> sqlx::Result<User> {
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        password_hash: row.try_get("password_hash")?,
+        time_zone: row.try_get("time_zone")?,
+        email_verified_at: row.try_get("email_verified_at")?,
+        created_at: row.try_get("created_at")?,
+    })
 }
 
 /// Inserts `user` unless its email is taken; answers whether it was inserted.
@@ -49,12 +49,13 @@ pub async fn insert_if_new<'e>(db: impl Executor<'e, Database = Any>, user: &Use
 
 pub async fn find<'e>(db: impl Executor<'e, Database = Any>, id: &str) -> sqlx::Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    Ok(sqlx::query(AssertSqlSafe(sql))
+    sqlx::query(AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(db)
         .await?
         .as_ref()
-        .map(from_row))
+        .map(from_row)
+        .transpose()
 }
 
 pub async fn find_by_email<'e>(
@@ -62,12 +63,13 @@ pub async fn find_by_email<'e>(
     email: &str,
 ) -> sqlx::Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");
-    Ok(sqlx::query(AssertSqlSafe(sql))
+    sqlx::query(AssertSqlSafe(sql))
         .bind(email)
         .fetch_optional(db)
         .await?
         .as_ref()
-        .map(from_row))
+        .map(from_row)
+        .transpose()
 }
 
 pub async fn update_profile<'e>(

@@ -1,12 +1,16 @@
+//! Who is signed in: the `AuthUser` extractor, for any capability whose context can
+//! give it an [`Authentication`] (the accounts capability provides the one there is).
+
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
-use crate::accounts;
+use crate::codes;
 use crate::http::ApiError;
-use crate::state::AppState;
 
 /// The signed-in user of a request: a valid access token of a live session.
 #[derive(Debug, Clone)]
@@ -25,15 +29,31 @@ impl UserSlot {
     }
 }
 
-const MISSING: ApiError = ApiError::Unauthorized {
-    code: "missing_token",
-    detail: "Sign in: send an access token as Authorization: Bearer <token>.",
-};
+/// Checks bearer tokens: a valid access token of a live session, or a 401.
+pub trait Authenticator: Send + Sync + 'static {
+    fn authenticate<'a>(
+        &'a self,
+        token: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<AuthUser, ApiError>> + Send + 'a>>;
+}
 
-impl FromRequestParts<AppState> for AuthUser {
+/// The authenticator a capability's context carries, for [`AuthUser`].
+#[derive(Clone)]
+pub struct Authentication(pub Arc<dyn Authenticator>);
+
+const MISSING: ApiError = ApiError::new(
+    codes::MISSING_TOKEN,
+    "Sign in: send an access token as Authorization: Bearer <token>.",
+);
+
+impl<S> FromRequestParts<S> for AuthUser
+where
+    S: Send + Sync,
+    Authentication: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let header = parts.headers.get(AUTHORIZATION).ok_or(MISSING)?;
         let token = header
             .to_str()
@@ -46,7 +66,8 @@ impl FromRequestParts<AppState> for AuthUser {
             .map(str::trim)
             .filter(|token| !token.is_empty())
             .ok_or(MISSING)?;
-        let user = accounts::authenticate(state, token).await?;
+        let Authentication(authenticator) = Authentication::from_ref(state);
+        let user = authenticator.authenticate(token).await?;
         if let Some(slot) = parts.extensions.get::<UserSlot>() {
             let _ = slot.0.set(user.user_id.clone());
         }

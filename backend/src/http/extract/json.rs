@@ -2,6 +2,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 
+use crate::codes;
 use crate::http::ApiError;
 
 /// `axum::Json` whose rejections become problems: wrong Content-Type → 415, a body over
@@ -26,22 +27,15 @@ where
 
 fn rejection_to_problem(rejection: JsonRejection) -> ApiError {
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
-            "Send the body as JSON with Content-Type: application/json.".into(),
+        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+            codes::UNSUPPORTED_MEDIA_TYPE,
+            "Send the body as JSON with Content-Type: application/json.",
         ),
-        JsonRejection::JsonDataError(error) => ApiError::Unprocessable {
-            code: "invalid_body",
-            detail: error.body_text(),
-            field: None,
-        },
-        JsonRejection::JsonSyntaxError(error) => ApiError::BadRequest {
-            code: "malformed_json",
-            detail: error.body_text(),
-        },
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-        other => ApiError::BadRequest {
-            code: "unreadable_body",
-            detail: other.body_text(),
-        },
+        JsonRejection::JsonDataError(error) => ApiError::explained(codes::INVALID_BODY, error.body_text()),
+        JsonRejection::JsonSyntaxError(error) => {
+            ApiError::explained(codes::MALFORMED_JSON, error.body_text())
+        }
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PAYLOAD_TOO_LARGE,
+        other => ApiError::explained(codes::UNREADABLE_BODY, other.body_text()),
     }
 }

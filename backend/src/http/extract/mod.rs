@@ -3,5 +3,5 @@
 mod auth;
 mod json;
 
-pub use auth::{AuthUser, UserSlot};
+pub use auth::{AuthUser, Authentication, Authenticator, UserSlot};
 pub use json::Json;

@@ -8,4 +8,4 @@ mod timeout;
 pub use client_ip::{ClientIp, TrustedProxies};
 pub use request_context::{RequestId, request_context};
 pub use security_headers::security_headers;
-pub use timeout::{Timeouts, timeout};
+pub use timeout::timeout;

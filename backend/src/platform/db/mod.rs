@@ -14,7 +14,7 @@ use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
-pub use migrations::migrate;
+pub use migrations::{Migration, PLATFORM_MIGRATIONS, migrate};
 
 use crate::config::{Backend, DatabaseUrl};
 

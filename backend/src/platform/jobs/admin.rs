@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, Row};
 
 use super::{Job, JobHandler};
+use crate::platform::clock::Clock;
 use crate::platform::db::Db;
-use crate::platform::time::{DAY_MS, now_ms, rfc3339};
+use crate::platform::time::{DAY_MS, rfc3339};
 
 /// One job as `softly jobs list` shows it.
 #[derive(Debug, Clone)]
@@ -47,24 +48,26 @@ pub async fn list(db: &Db, dead_only: bool, limit: i64) -> anyhow::Result<Vec<Jo
         .bind(limit)
         .fetch_all(db.pool())
         .await?;
-    Ok(rows
+    let jobs = rows
         .iter()
-        .map(|row| JobSummary {
-            id: row.get("id"),
-            kind: row.get("kind"),
-            status: row.get("status"),
-            attempts: row.get("attempts"),
-            max_attempts: row.get("max_attempts"),
-            run_at: row.get("run_at"),
-            last_error: row.get("last_error"),
+        .map(|row| {
+            Ok(JobSummary {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                status: row.try_get("status")?,
+                attempts: row.try_get("attempts")?,
+                max_attempts: row.try_get("max_attempts")?,
+                run_at: row.try_get("run_at")?,
+                last_error: row.try_get("last_error")?,
+            })
         })
-        .collect())
+        .collect::<sqlx::Result<_>>()?;
+    Ok(jobs)
 }
 
 /// Puts a dead (or waiting) job back in the queue, due now, with a fresh retry budget.
 /// Answers whether there was such a job; a running one is left to its worker.
-pub async fn retry(db: &Db, id: &str) -> anyhow::Result<bool> {
-    let now = now_ms();
+pub async fn retry(db: &Db, id: &str, now: i64) -> anyhow::Result<bool> {
     let result = sqlx::query(
         "UPDATE jobs SET status = 'queued', attempts = 0, run_at = $1, locked_by = NULL, locked_until = NULL,
                 updated_at = $1
@@ -78,15 +81,14 @@ pub async fn retry(db: &Db, id: &str) -> anyhow::Result<bool> {
 }
 
 /// Requeues every dead job of `kind` (for kinds whose work must eventually happen).
-pub async fn retry_dead_of_kind(db: &Db, kind: &str) -> anyhow::Result<u64> {
-    let now = now_ms();
+pub async fn retry_dead_of_kind(conn: &mut sqlx::AnyConnection, kind: &str, now: i64) -> anyhow::Result<u64> {
     let result = sqlx::query(
         "UPDATE jobs SET status = 'queued', attempts = 0, run_at = $1, updated_at = $1
          WHERE kind = $2 AND status = 'dead'",
     )
     .bind(now)
     .bind(kind)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(result.rows_affected())
 }
@@ -104,12 +106,13 @@ impl Job for PurgeDeadJobs {
 
 pub struct PurgeDeadJobsHandler {
     pub db: Db,
+    pub clock: Clock,
 }
 
 impl JobHandler<PurgeDeadJobs> for PurgeDeadJobsHandler {
     async fn run(&self, _job_id: &str, _job: PurgeDeadJobs) -> anyhow::Result<()> {
         let result = sqlx::query("DELETE FROM jobs WHERE status = 'dead' AND updated_at < $1")
-            .bind(now_ms() - DEAD_JOB_RETENTION_MS)
+            .bind(self.clock.now_ms() - DEAD_JOB_RETENTION_MS)
             .execute(self.db.pool())
             .await?;
         tracing::info!(deleted = result.rows_affected(), "dead jobs purged");

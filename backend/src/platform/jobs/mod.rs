@@ -16,6 +16,8 @@ mod queue;
 mod registry;
 mod worker;
 
+pub(crate) use queue::insert;
 pub use queue::{ClaimedJob, JobQueue, enqueue};
+pub(crate) use registry::ErasedHandler;
 pub use registry::{Job, JobHandler, JobRegistry};
 pub use worker::{WorkerPool, spawn_workers};

@@ -8,27 +8,39 @@ use tokio::sync::Notify;
 
 use super::Job;
 use super::dispatch::Dispatch;
+use crate::platform::clock::Clock;
 use crate::platform::db::Db;
-use crate::platform::time::{SECOND_MS, now_ms};
+use crate::platform::time::SECOND_MS;
 
-/// Inserts `job` through `conn`, normally the transaction of the change that causes it.
-/// Call [`JobQueue::wake`] after that transaction commits.
-pub async fn enqueue<J: Job>(conn: &mut AnyConnection, job: &J) -> anyhow::Result<String> {
-    let id = uuid::Uuid::now_v7().to_string();
+/// Inserts `job`, due at `now`, through `conn`: the transaction of the change that
+/// causes it. Changes go through a [`crate::platform::work::UnitOfWork`], which wakes the
+/// workers after the commit; this is the step underneath.
+pub async fn enqueue<J: Job>(conn: &mut AnyConnection, job: &J, now: i64) -> anyhow::Result<String> {
     let payload = serde_json::to_string(job).context("while serialising a job")?;
-    let now = now_ms();
+    insert(conn, J::KIND, &payload, J::MAX_ATTEMPTS, now).await
+}
+
+/// Inserts a job of `kind` whose payload is already serialised (event deliveries).
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    kind: &str,
+    payload: &str,
+    max_attempts: i64,
+    now: i64,
+) -> anyhow::Result<String> {
+    let id = uuid::Uuid::now_v7().to_string();
     sqlx::query(
         "INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at)
          VALUES ($1, $2, $3, 'queued', 0, $4, $5, $5, $5)",
     )
     .bind(&id)
-    .bind(J::KIND)
+    .bind(kind)
     .bind(payload)
-    .bind(J::MAX_ATTEMPTS)
+    .bind(max_attempts)
     .bind(now)
     .execute(conn)
     .await
-    .with_context(|| format!("while enqueuing a {} job", J::KIND))?;
+    .with_context(|| format!("while enqueuing a {kind} job"))?;
     Ok(id)
 }
 
@@ -46,15 +58,17 @@ pub struct ClaimedJob {
 #[derive(Clone)]
 pub struct JobQueue {
     db: Db,
+    clock: Clock,
     wakeup: Arc<Notify>,
     lease: Duration,
     dispatch: Option<Dispatch>,
 }
 
 impl JobQueue {
-    pub fn new(db: Db) -> Self {
+    pub fn new(db: Db, clock: Clock) -> Self {
         Self {
             db,
+            clock,
             wakeup: Arc::new(Notify::new()),
             lease: Duration::from_secs(60),
             dispatch: None,
@@ -86,6 +100,11 @@ impl JobQueue {
         }
     }
 
+    /// The clock that dates claims, leases and retries.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
     pub(super) fn dispatch(&self) -> Option<&Dispatch> {
         self.dispatch.as_ref()
     }
@@ -97,7 +116,7 @@ impl JobQueue {
     /// Takes the lease of the oldest due job: a queued one whose time has come, or a
     /// running one whose worker let its lease lapse (it died or froze).
     pub async fn claim(&self, worker_id: &str) -> anyhow::Result<Option<ClaimedJob>> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let sql = format!(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1,
                     locked_until = $2, updated_at = $3
@@ -118,19 +137,22 @@ impl JobQueue {
             .fetch_optional(self.db.pool())
             .await
             .context("while claiming a job")?;
-        Ok(row.map(|row| ClaimedJob {
-            id: row.get("id"),
-            kind: row.get("kind"),
-            payload: row.get("payload"),
-            attempts: row.get("attempts"),
-            max_attempts: row.get("max_attempts"),
-        }))
+        let claimed = row.map(|row| {
+            Ok::<_, sqlx::Error>(ClaimedJob {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                payload: row.try_get("payload")?,
+                attempts: row.try_get("attempts")?,
+                max_attempts: row.try_get("max_attempts")?,
+            })
+        });
+        claimed.transpose().context("while reading a claimed job")
     }
 
     /// Extends the lease of a job still running; `false` when the lease was lost (it
     /// lapsed and another worker took the job over).
     pub async fn renew(&self, job: &ClaimedJob, worker_id: &str) -> anyhow::Result<bool> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let renewed = sqlx::query(
             "UPDATE jobs SET locked_until = $1, updated_at = $2
              WHERE id = $3 AND locked_by = $4 AND status = 'running'",
@@ -158,7 +180,7 @@ impl JobQueue {
 
     /// The job failed: retried after a backoff, or marked dead after its last attempt.
     pub async fn fail(&self, job: &ClaimedJob, worker_id: &str, error: &str) -> anyhow::Result<()> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let dead = job.attempts >= job.max_attempts;
         let error: String = error.chars().take(2000).collect();
         sqlx::query(
@@ -185,7 +207,7 @@ impl JobQueue {
                     locked_until = NULL, updated_at = $1
              WHERE id = $2 AND locked_by = $3",
         )
-        .bind(now_ms())
+        .bind(self.clock.now_ms())
         .bind(&job.id)
         .bind(worker_id)
         .execute(self.db.pool())

@@ -21,7 +21,9 @@ pub trait JobHandler<J: Job>: Send + Sync + 'static {
     fn run(&self, job_id: &str, job: J) -> impl Future<Output = anyhow::Result<()>> + Send;
 }
 
-type ErasedHandler = Arc<dyn Fn(String, String) -> BoxFuture<'static, anyhow::Result<()>> + Send + Sync>;
+/// A handler that takes the job id and the payload as stored.
+pub(crate) type ErasedHandler =
+    Arc<dyn Fn(String, String) -> BoxFuture<'static, anyhow::Result<()>> + Send + Sync>;
 
 /// Maps each job kind to its handler.
 #[derive(Clone, Default)]
@@ -35,9 +37,9 @@ impl JobRegistry {
     }
 
     /// Registers `handler` for jobs of kind `J`.
-    pub fn register<J: Job, H: JobHandler<J>>(mut self, handler: H) -> Self {
+    pub fn register<J: Job, H: JobHandler<J>>(self, handler: H) -> Self {
         let handler = Arc::new(handler);
-        self.handlers.insert(
+        self.register_erased(
             J::KIND,
             Arc::new(move |id: String, payload: String| {
                 let handler = handler.clone();
@@ -47,8 +49,31 @@ impl JobRegistry {
                     handler.run(&id, job).await
                 })
             }),
+        )
+    }
+
+    pub(crate) fn register_erased(mut self, kind: &'static str, handler: ErasedHandler) -> Self {
+        assert!(
+            self.handlers.insert(kind, handler).is_none(),
+            "two handlers are registered for jobs of kind {kind:?}"
         );
         self
+    }
+
+    /// Both registries' handlers; a kind registered in both is an error.
+    pub fn merge(mut self, other: JobRegistry) -> anyhow::Result<Self> {
+        for (kind, handler) in other.handlers {
+            anyhow::ensure!(
+                self.handlers.insert(kind, handler).is_none(),
+                "two capabilities register jobs of kind {kind:?}"
+            );
+        }
+        Ok(self)
+    }
+
+    /// The kinds this registry runs.
+    pub fn kinds(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.handlers.keys().copied()
     }
 
     pub(super) async fn run(&self, kind: &str, id: String, payload: String) -> anyhow::Result<()> {

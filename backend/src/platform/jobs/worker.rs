@@ -1,7 +1,10 @@
+use std::any::Any;
 use std::convert::Infallible;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -134,7 +137,11 @@ impl Worker {
     async fn execute(&mut self, job: ClaimedJob) {
         let started = std::time::Instant::now();
         let mut phase = self.phase.clone();
-        let run = self.registry.run(&job.kind, job.id.clone(), job.payload.clone());
+        // A handler that panics fails its attempt like one that returns an error; the
+        // worker lives on.
+        let run = AssertUnwindSafe(self.registry.run(&job.kind, job.id.clone(), job.payload.clone()))
+            .catch_unwind()
+            .map(|caught| caught.unwrap_or_else(|panic| Err(panicked(panic))));
         let aborted = async move {
             let _ = phase.wait_for(|p| *p == Phase::Aborting).await;
         };
@@ -167,4 +174,14 @@ impl Worker {
             tracing::error!(job_id = %job.id, error = format!("{error:#}"), "recording a job's outcome failed");
         }
     }
+}
+
+/// The error recorded for a handler that panicked, with the panic's message.
+fn panicked(panic: Box<dyn Any + Send>) -> anyhow::Error {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string());
+    anyhow::anyhow!("the handler panicked: {message}")
 }

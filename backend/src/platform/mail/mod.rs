@@ -2,6 +2,7 @@
 //! message builder they share; SES in production; SMTP for self-hosters.
 
 mod file;
+pub mod letter;
 mod message;
 mod ses;
 mod smtp;
@@ -10,6 +11,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub use file::FileMailer;
+pub use letter::{Action, Letter, SendLetter, SendLetterHandler};
 pub use message::OutgoingEmail;
 pub use ses::SesMailer;
 pub use smtp::SmtpMailer;

@@ -16,7 +16,6 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnecti
 use redis::{AsyncConnectionConfig, Client, RedisResult};
 
 use crate::config::RedisConfig;
-use crate::platform::time::now_ms;
 
 /// No caller waits longer than this for one Redis answer.
 pub const CALL_TIMEOUT: Duration = Duration::from_millis(250);
@@ -35,7 +34,7 @@ pub struct Redis {
 #[derive(Default)]
 struct Health {
     degraded: AtomicBool,
-    /// While degraded: when Redis may be tried again (epoch ms).
+    /// While degraded: when Redis may be tried again (monotonic ms).
     retry_at: AtomicI64,
 }
 
@@ -73,7 +72,7 @@ impl Redis {
         F: FnOnce(ConnectionManager) -> Fut,
         Fut: Future<Output = RedisResult<T>>,
     {
-        if !self.is_up() && now_ms() < self.health.retry_at.load(Ordering::Relaxed) {
+        if !self.is_up() && monotonic_ms() < self.health.retry_at.load(Ordering::Relaxed) {
             return None;
         }
         match tokio::time::timeout(CALL_TIMEOUT * 2, call(self.connection.clone())).await {
@@ -122,7 +121,7 @@ impl Redis {
     pub fn mark_down(&self, why: &str) {
         self.health
             .retry_at
-            .store(now_ms() + RETRY_AFTER_MS, Ordering::Relaxed);
+            .store(monotonic_ms() + RETRY_AFTER_MS, Ordering::Relaxed);
         if !self.health.degraded.swap(true, Ordering::Relaxed) {
             tracing::warn!(
                 error = why,
@@ -130,4 +129,11 @@ impl Redis {
             );
         }
     }
+}
+
+/// Milliseconds on a monotonic clock private to this process: when to ask Redis again
+/// is a matter of elapsed time, not of the date.
+fn monotonic_ms() -> i64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed().as_millis() as i64
 }

@@ -23,11 +23,15 @@ use super::db::Db;
 use super::jobs::{self, Job, JobQueue};
 
 type Enqueue = Arc<
-    dyn for<'c> Fn(&'c mut AnyConnection) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'c>>
+    dyn for<'c> Fn(
+            &'c mut AnyConnection,
+            i64,
+        ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'c>>
         + Send
         + Sync,
 >;
 
+#[derive(Clone)]
 struct Entry {
     name: &'static str,
     every: Duration,
@@ -35,7 +39,7 @@ struct Entry {
 }
 
 /// The periodic tasks of this binary.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Schedule {
     entries: Vec<Entry>,
 }
@@ -45,13 +49,26 @@ impl Schedule {
         Self::default()
     }
 
+    /// Both schedules' tasks; a task name in both is an error.
+    pub fn merge(mut self, other: Schedule) -> anyhow::Result<Self> {
+        for entry in other.entries {
+            anyhow::ensure!(
+                self.entries.iter().all(|e| e.name != entry.name),
+                "two periodic tasks are named {:?}",
+                entry.name
+            );
+            self.entries.push(entry);
+        }
+        Ok(self)
+    }
+
     /// Enqueues `job` once every `every`, across all replicas. `name` is the stable key
     /// of its row in `schedules`.
     pub fn every<J: Job + Clone + Sync>(mut self, name: &'static str, every: Duration, job: J) -> Self {
-        let enqueue: Enqueue = Arc::new(move |conn| {
+        let enqueue: Enqueue = Arc::new(move |conn, now| {
             let job = job.clone();
             Box::pin(async move {
-                jobs::enqueue(conn, &job).await?;
+                jobs::enqueue(conn, &job, now).await?;
                 Ok(())
             })
         });
@@ -74,7 +91,7 @@ impl Scheduler {
         let task = tokio::spawn(async move {
             loop {
                 for entry in &schedule.entries {
-                    match store::claim_and_enqueue(&db, entry, &replica).await {
+                    match store::claim_and_enqueue(&db, entry, &replica, queue.clock().now_ms()).await {
                         Ok(true) => {
                             tracing::info!(task = entry.name, "periodic task enqueued");
                             queue.wake();

@@ -2,12 +2,15 @@ use sqlx::Executor;
 
 use super::Entry;
 use crate::platform::db::Db;
-use crate::platform::time::now_ms;
 
 /// Claims the current period of `entry` if it is due and nobody else claimed it, and
 /// enqueues its job in the same transaction. Answers whether this replica did.
-pub(super) async fn claim_and_enqueue(db: &Db, entry: &Entry, replica: &str) -> anyhow::Result<bool> {
-    let now = now_ms();
+pub(super) async fn claim_and_enqueue(
+    db: &Db,
+    entry: &Entry,
+    replica: &str,
+    now: i64,
+) -> anyhow::Result<bool> {
     let mut tx = db.pool().begin().await?;
     // First sight of a task: due at once.
     tx.execute(
@@ -33,7 +36,7 @@ pub(super) async fn claim_and_enqueue(db: &Db, entry: &Entry, replica: &str) -> 
         .rows_affected()
         == 1;
     if claimed {
-        (entry.enqueue)(&mut tx).await?;
+        (entry.enqueue)(&mut tx, now).await?;
     }
     tx.commit().await?;
     Ok(claimed)

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{DocumentKind, Filename};
+use crate::codes;
 use crate::invalid::Invalid;
 
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -74,7 +75,7 @@ impl Details {
         match (self.issued_on, self.expires_on) {
             (Some(issued), Some(expires)) if expires < issued => Err(Invalid::new(
                 "expires_on",
-                "expires_before_issued",
+                codes::EXPIRES_BEFORE_ISSUED,
                 "The expiry date is before the issue date.",
             )),
             _ => Ok(()),
@@ -87,14 +88,14 @@ pub fn parse_title(raw: &str) -> Result<String, Invalid> {
     if title.is_empty() {
         return Err(Invalid::new(
             "title",
-            "title_required",
+            codes::TITLE_REQUIRED,
             "Give the document a title.",
         ));
     }
     if title.chars().count() > MAX_TITLE_CHARS || title.chars().any(char::is_control) {
         return Err(Invalid::new(
             "title",
-            "invalid_title",
+            codes::INVALID_TITLE,
             format!("A title has at most {MAX_TITLE_CHARS} characters and no control characters."),
         ));
     }
@@ -107,7 +108,7 @@ pub fn parse_notes(raw: &str) -> Result<Option<String>, Invalid> {
     if notes.chars().count() > MAX_NOTES_CHARS {
         return Err(Invalid::new(
             "notes",
-            "notes_too_long",
+            codes::NOTES_TOO_LONG,
             format!("Notes have at most {MAX_NOTES_CHARS} characters."),
         ));
     }
@@ -121,7 +122,7 @@ pub fn parse_date(field: &'static str, raw: &str) -> Result<Date, Invalid> {
     raw.parse::<Date>()
         .ok()
         .filter(|_| shaped)
-        .ok_or_else(|| Invalid::new(field, "invalid_date", "Use a calendar date as YYYY-MM-DD."))
+        .ok_or_else(|| Invalid::new(field, codes::INVALID_DATE, "Use a calendar date as YYYY-MM-DD."))
 }
 
 fn default_title(filename: &Filename) -> String {
@@ -154,7 +155,7 @@ mod tests {
         let input = |f: fn(&mut DetailsInput)| {
             let mut input = DetailsInput::default();
             f(&mut input);
-            input.validate(&file()).map_err(|e| e.code)
+            input.validate(&file()).map_err(|e| e.code.name)
         };
         assert_eq!(input(|i| i.title = Some("  ".into())), Err("title_required"));
         assert_eq!(input(|i| i.title = Some("x".repeat(201))), Err("invalid_title"));
@@ -181,7 +182,7 @@ mod tests {
                 ..Default::default()
             }
             .validate(&file())
-            .map_err(|e| e.code)
+            .map_err(|e| e.code.name)
         };
         assert!(dates("2020-01-01", "2020-01-01").is_ok());
         assert!(dates("2020-01-01", "2030-01-01").is_ok());

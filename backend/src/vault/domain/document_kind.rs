@@ -1,3 +1,4 @@
+use crate::codes;
 use crate::invalid::Invalid;
 
 /// What a document is, as the user files it.
@@ -31,10 +32,15 @@ impl DocumentKind {
                 let names: Vec<&str> = Self::ALL.iter().map(|k| k.as_str()).collect();
                 Invalid::new(
                     "kind",
-                    "invalid_kind",
+                    codes::INVALID_KIND,
                     format!("Use one of: {}.", names.join(", ")),
                 )
             })
+    }
+
+    /// The kind a stored value names, if any.
+    pub fn from_stored(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -64,7 +70,7 @@ mod tests {
     #[test]
     fn unknown_kinds_are_refused_naming_the_choices() {
         let err = DocumentKind::parse("driving_license").unwrap_err();
-        assert_eq!((err.field, err.code), ("kind", "invalid_kind"));
+        assert_eq!((err.field, err.code.name), ("kind", "invalid_kind"));
         assert!(err.detail.contains("driving_licence"));
         assert!(DocumentKind::parse("Passport").is_err());
     }

@@ -16,13 +16,15 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Landed, new_document, parse_id, unsupported_type};
+use crate::codes::{self, Code};
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
-use crate::platform::time::{DAY_MS, now_ms, rfc3339};
-use crate::state::AppState;
+use crate::platform::time::{DAY_MS, rfc3339};
 use crate::vault::admit::{admit, ensure_room};
+use crate::vault::context::Vault;
 use crate::vault::domain::{DetailsInput, FileType, Filename};
+use crate::vault::error::VaultError;
 use crate::vault::intake::{Intake, digest};
 use crate::vault::store::uploads::{self, Upload};
 use crate::vault::views::{DocumentEnvelope, DocumentView, UploadTicket};
@@ -55,17 +57,17 @@ pub struct CreateUploadRequest {
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_upload(
-    State(state): State<AppState>,
+    State(state): State<Vault>,
     auth: AuthUser,
     Json(body): Json<CreateUploadRequest>,
 ) -> Result<(StatusCode, axum::Json<UploadTicket>), ApiError> {
     let filename = Filename::sanitise(&body.filename)
-        .ok_or_else(|| ApiError::invalid("filename", "invalid_filename", "Give the file's name."))?;
-    let limit = state.vault.limits.max_upload_bytes;
+        .ok_or_else(|| ApiError::invalid("filename", codes::INVALID_FILENAME, "Give the file's name."))?;
+    let limit = state.limits.max_upload_bytes;
     if body.byte_size == 0 || body.byte_size > limit {
         return Err(ApiError::invalid(
             "byte_size",
-            "invalid_byte_size",
+            codes::INVALID_BYTE_SIZE,
             format!("A file has from 1 to {limit} bytes."),
         ));
     }
@@ -76,7 +78,7 @@ pub async fn create_upload(
         .ok_or_else(|| {
             ApiError::invalid(
                 "checksum_sha256",
-                "invalid_checksum",
+                codes::INVALID_CHECKSUM,
                 "Send the SHA-256 of the file in base64.",
             )
         })?;
@@ -87,7 +89,7 @@ pub async fn create_upload(
         .ok_or_else(|| {
             ApiError::invalid(
                 "content_type",
-                "unsupported_type",
+                codes::UNSUPPORTED_TYPE,
                 "Softly keeps image/jpeg, image/png, image/webp, image/heic, image/heif and application/pdf.",
             )
         })?;
@@ -95,7 +97,7 @@ pub async fn create_upload(
 
     let id = uuid::Uuid::now_v7().to_string();
     let key = keys::original(&auth.user_id, &id);
-    let now = now_ms();
+    let now = state.clock.now_ms();
     let upload = Upload {
         id: id.clone(),
         user_id: auth.user_id.clone(),
@@ -111,7 +113,6 @@ pub async fn create_upload(
 
     let expires_ms = now + UPLOAD_URL_LIFETIME.as_millis() as i64;
     let ticket = match state
-        .vault
         .store
         .presign_put(&key, content_type, &upload.checksum_sha256, UPLOAD_URL_LIFETIME)
         .await?
@@ -125,11 +126,11 @@ pub async fn create_upload(
         },
         None => {
             let expires = expires_ms / 1000;
-            let signature = state.vault.upload_urls.signature(&id, expires);
+            let signature = state.upload_urls.signature(&id, expires);
             UploadTicket {
                 url: format!(
                     "{}/v1/documents/uploads/{id}/content?expires={expires}&signature={signature}",
-                    state.vault.api_url
+                    state.api_url
                 ),
                 upload_id: id,
                 method: "PUT",
@@ -160,48 +161,39 @@ pub struct SignedUrl {
         (status = 413, description = "Larger than VAULT_MAX_UPLOAD_BYTES", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn put_upload_content(
-    State(state): State<AppState>,
+    State(state): State<Vault>,
     Path(id): Path<String>,
     signed: Result<Query<SignedUrl>, axum::extract::rejection::QueryRejection>,
     request: Request,
 ) -> Result<StatusCode, ApiError> {
-    const BAD_SIGNATURE: ApiError = ApiError::Forbidden {
-        code: "invalid_signature",
-        detail: "This upload URL is not valid; ask for a new one.",
-    };
+    const BAD_SIGNATURE: VaultError = VaultError::InvalidSignature;
     let id = parse_id(&id)?;
     let Query(signed) = signed.map_err(|_| BAD_SIGNATURE)?;
-    if !state
-        .vault
-        .upload_urls
-        .verify(&id, signed.expires, &signed.signature)
-    {
-        return Err(BAD_SIGNATURE);
+    if !state.upload_urls.verify(&id, signed.expires, &signed.signature) {
+        return Err(BAD_SIGNATURE.into());
     }
-    if signed.expires * 1000 < now_ms() {
-        return Err(ApiError::Forbidden {
-            code: "url_expired",
-            detail: "This upload URL has expired; ask for a new one.",
-        });
+    if signed.expires * 1000 < state.clock.now_ms() {
+        return Err(VaultError::UrlExpired.into());
     }
-    let upload = uploads::find_live(state.db.pool(), &id, None, now_ms())
+    let upload = uploads::find_live(state.db.pool(), &id, None, state.clock.now_ms())
         .await?
-        .ok_or(ApiError::NotFound)?;
-    let mut intake = Intake::create(&state.vault.scratch, state.vault.limits.max_upload_bytes)
+        .ok_or(ApiError::NOT_FOUND)?;
+    let mut intake = Intake::create(&state.scratch, state.limits.max_upload_bytes)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     let mut body = request.into_body().into_data_stream();
     while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest {
-            code: "body_interrupted",
-            detail: format!("The upload was interrupted: {e}."),
+        let chunk = chunk.map_err(|e| {
+            ApiError::explained(
+                codes::BODY_INTERRUPTED,
+                format!("The upload was interrupted: {e}."),
+            )
         })?;
         intake.write(&chunk).await?;
     }
     let received = intake.finish().await.map_err(|e| ApiError::Internal(e.into()))?;
     let key = keys::stored(&upload.object_key)?;
     state
-        .vault
         .store
         .put_temp_file(&key, received.file.path(), &upload.content_type)
         .await?;
@@ -219,25 +211,25 @@ pub async fn put_upload_content(
         (status = 422, description = "upload_missing, size_mismatch, checksum_mismatch, unsupported_type, or a field is invalid", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn complete_upload(
-    State(state): State<AppState>,
+    State(state): State<Vault>,
     auth: AuthUser,
     Path(id): Path<String>,
     Json(body): Json<DetailsInput>,
 ) -> Result<(StatusCode, axum::Json<DocumentEnvelope>), ApiError> {
     let id = parse_id(&id)?;
-    let upload = uploads::find_live(state.db.pool(), &id, Some(&auth.user_id), now_ms())
+    let upload = uploads::find_live(state.db.pool(), &id, Some(&auth.user_id), state.clock.now_ms())
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     let filename = Filename::sanitise(&upload.filename).expect("stored names were sanitised");
     let details = body.validate(&filename)?;
     let key = keys::stored(&upload.object_key)?;
-    let store = &state.vault.store;
+    let store = &state.store;
 
     let Some(object) = store.get(&key).await? else {
         // Nothing landed yet: the client may still send it.
         return Err(ApiError::invalid(
             "upload_id",
-            "upload_missing",
+            codes::UPLOAD_MISSING,
             "No file has arrived for this upload; send it, then complete.",
         ));
     };
@@ -245,7 +237,7 @@ pub async fn complete_upload(
         return Err(discard(
             &state,
             &upload,
-            "size_mismatch",
+            codes::SIZE_MISMATCH,
             "The file that arrived is not the size announced.",
         )
         .await);
@@ -255,7 +247,7 @@ pub async fn complete_upload(
         return Err(discard(
             &state,
             &upload,
-            "size_mismatch",
+            codes::SIZE_MISMATCH,
             "The file that arrived is not the size announced.",
         )
         .await);
@@ -264,14 +256,14 @@ pub async fn complete_upload(
         return Err(discard(
             &state,
             &upload,
-            "checksum_mismatch",
+            codes::CHECKSUM_MISMATCH,
             "The file that arrived does not have the SHA-256 announced.",
         )
         .await);
     }
     let Some(file_type) = FileType::sniff(&head) else {
         let refused = unsupported_type();
-        return Err(discard(&state, &upload, "unsupported_type", &refused.to_string()).await);
+        return Err(discard(&state, &upload, codes::UNSUPPORTED_TYPE, &refused.to_string()).await);
     };
     let landed = Landed {
         id: upload.id.clone(),
@@ -281,12 +273,15 @@ pub async fn complete_upload(
         byte_size: size,
         sha256,
     };
-    let document = new_document(&auth.user_id, landed, details);
-    if let Err(refused) = admit(&state, &document, Some(&upload.id)).await {
-        if matches!(refused, ApiError::Forbidden { .. }) {
-            discard(&state, &upload, "quota_exceeded", "").await;
+    let document = new_document(&auth.user_id, landed, details, state.clock.now_ms());
+    match admit(&state, &document, Some(&upload.id)).await {
+        Ok(()) => {}
+        Err(VaultError::QuotaExceeded) => {
+            // What landed can never fit: it goes, and the client is told why.
+            drop_upload(&state, &upload).await?;
+            return Err(VaultError::QuotaExceeded.into());
         }
-        return Err(refused);
+        Err(refused) => return Err(refused.into()),
     }
     Ok((
         StatusCode::CREATED,
@@ -298,19 +293,19 @@ pub async fn complete_upload(
 
 /// Drops the upload and (through a deletion job) whatever landed for it; answers the
 /// 422 to send.
-async fn discard(state: &AppState, upload: &Upload, code: &'static str, detail: &str) -> ApiError {
-    let dropped = async {
-        let mut tx = state.db.pool().begin().await?;
-        if uploads::delete(&mut *tx, &upload.id).await? {
-            deletion::enqueue(&mut tx, vec![upload.object_key.clone()]).await?;
-        }
-        tx.commit().await?;
-        state.jobs.wake();
-        anyhow::Ok(())
+async fn discard(state: &Vault, upload: &Upload, code: Code, detail: &str) -> ApiError {
+    match drop_upload(state, upload).await {
+        Ok(()) => ApiError::invalid("upload_id", code, detail.to_string()),
+        Err(e) => ApiError::Internal(e.context("while discarding a refused upload")),
     }
-    .await;
-    if let Err(e) = dropped {
-        return ApiError::Internal(e.context("while discarding a refused upload"));
+}
+
+/// Deletes the upload row and enqueues the deletion of its object, in one change.
+async fn drop_upload(state: &Vault, upload: &Upload) -> anyhow::Result<()> {
+    let mut work = state.work.begin().await?;
+    if uploads::delete(work.conn(), &upload.id).await? {
+        deletion::enqueue(&mut work, vec![upload.object_key.clone()]).await?;
     }
-    ApiError::invalid("upload_id", code, detail.to_string())
+    work.commit().await?;
+    Ok(())
 }

@@ -10,14 +10,14 @@ use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{owned_document, parse_id};
-use crate::accounts;
+use crate::codes;
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
-use crate::platform::time::now_ms;
-use crate::state::AppState;
+use crate::vault::context::Vault;
 use crate::vault::deletion;
 use crate::vault::domain::{Details, DocumentKind, parse_date, parse_notes, parse_title};
+use crate::vault::events::{DocumentDeleted, DocumentDetailsChanged};
 use crate::vault::store::{documents, quota};
 use crate::vault::views::{DocumentEnvelope, DocumentList, DocumentView};
 
@@ -43,14 +43,11 @@ pub struct ListQuery {
         (status = 422, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_documents(
-    State(state): State<AppState>,
+    State(state): State<Vault>,
     auth: AuthUser,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<axum::Json<DocumentList>, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::BadRequest {
-        code: "invalid_query",
-        detail: e.body_text(),
-    })?;
+    let Query(query) = query.map_err(|e| ApiError::explained(codes::INVALID_QUERY, e.body_text()))?;
     let kind = query.kind.as_deref().map(DocumentKind::parse).transpose()?;
     let limit = match query.limit.as_deref() {
         None => DEFAULT_PAGE,
@@ -58,7 +55,7 @@ pub async fn list_documents(
             .parse::<i64>()
             .ok()
             .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| ApiError::invalid("limit", "invalid_limit", "Use a limit from 1 to 100."))?,
+            .ok_or_else(|| ApiError::invalid("limit", codes::INVALID_LIMIT, "Use a limit from 1 to 100."))?,
     };
     let before = query.cursor.as_deref().map(decode_cursor).transpose()?;
     let mut page = documents::list(
@@ -86,7 +83,13 @@ fn decode_cursor(raw: &str) -> Result<String, ApiError> {
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .filter(|id| uuid::Uuid::parse_str(id).is_ok())
-        .ok_or_else(|| ApiError::invalid("cursor", "invalid_cursor", "Pass back a next_cursor unchanged."))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "cursor",
+                codes::INVALID_CURSOR,
+                "Pass back a next_cursor unchanged.",
+            )
+        })
 }
 
 /// One document.
@@ -98,7 +101,7 @@ fn decode_cursor(raw: &str) -> Result<String, ApiError> {
         (status = 404, description = "No such document of yours", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn show_document(
-    State(state): State<AppState>,
+    State(state): State<Vault>,
     auth: AuthUser,
     Path(id): Path<String>,
 ) -> Result<axum::Json<DocumentEnvelope>, ApiError> {
@@ -140,7 +143,7 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<S
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_document(
-    State(state): State<AppState>,
+    State(state): State<Vault>,
     auth: AuthUser,
     Path(id): Path<String>,
     Json(body): Json<UpdateDocumentRequest>,
@@ -154,7 +157,7 @@ pub async fn update_document(
         },
         kind: match &body.kind {
             Some(raw) => DocumentKind::parse(raw)?,
-            None => DocumentKind::parse(&document.kind)?,
+            None => document.kind,
         },
         issued_on: match &body.issued_on {
             Some(raw) => current_date(raw, "issued_on")?,
@@ -172,12 +175,15 @@ pub async fn update_document(
     };
     merged.check_dates()?;
     document.title = merged.title;
-    document.kind = merged.kind.as_str().to_string();
+    document.kind = merged.kind;
     document.issued_on = merged.issued_on.map(|d| d.to_string());
     document.expires_on = merged.expires_on.map(|d| d.to_string());
     document.notes = merged.notes;
-    document.updated_at = now_ms();
-    documents::update_details(state.db.pool(), &document).await?;
+    let mut work = state.work.begin().await?;
+    document.updated_at = work.now_ms();
+    documents::update_details(work.conn(), &document).await?;
+    work.publish(&DocumentDetailsChanged::of(&document)).await?;
+    work.commit().await?;
     Ok(axum::Json(DocumentEnvelope {
         document: DocumentView::from(&document),
     }))
@@ -192,28 +198,32 @@ pub async fn update_document(
         (status = 404, description = "No such document of yours", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_document(
-    State(state): State<AppState>,
+    State(state): State<Vault>,
     auth: AuthUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
-    let mut tx = state.db.pool().begin().await?;
-    let document = documents::find_owned(&mut *tx, &auth.user_id, &id)
+    let mut work = state.work.begin().await?;
+    let document = documents::find_owned(work.conn(), &auth.user_id, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
-    if !documents::delete(&mut *tx, &auth.user_id, &id).await? {
-        return Err(ApiError::NotFound);
+        .ok_or(ApiError::NOT_FOUND)?;
+    if !documents::delete(work.conn(), &auth.user_id, &id).await? {
+        return Err(ApiError::NOT_FOUND);
     }
-    quota::release(&mut *tx, &auth.user_id, document.byte_size).await?;
+    quota::release(work.conn(), &auth.user_id, document.byte_size).await?;
     // The thumbnail key may not be written yet: the processing job deletes a thumbnail
     // it made for a document that is gone.
     let keys = std::iter::once(document.object_key)
         .chain(document.thumbnail_key)
         .collect();
-    deletion::enqueue(&mut tx, keys).await?;
-    tx.commit().await?;
-    accounts::user_changed(&state.cache, &auth.user_id).await;
-    state.jobs.wake();
+    deletion::enqueue(&mut work, keys).await?;
+    work.publish(&DocumentDeleted {
+        document_id: id.clone(),
+        user_id: auth.user_id.clone(),
+    })
+    .await?;
+    work.user_changed(&auth.user_id);
+    work.commit().await?;
     tracing::info!(document_id = %id, "document deleted");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -14,7 +14,7 @@ use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::AuthUser;
 use crate::platform::storage::DownloadAs;
-use crate::state::AppState;
+use crate::vault::context::Vault;
 use crate::vault::keys;
 
 /// How long a presigned download URL is valid.
@@ -30,7 +30,7 @@ pub const DOWNLOAD_URL_LIFETIME: Duration = Duration::from_secs(300);
         (status = 404, description = "No such document of yours", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn download_file(
-    State(state): State<AppState>,
+    State(state): State<Vault>,
     auth: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -54,12 +54,12 @@ pub async fn download_file(
         (status = 404, description = "No such document of yours, or it has no thumbnail", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn download_thumbnail(
-    State(state): State<AppState>,
+    State(state): State<Vault>,
     auth: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let document = owned_document(&state, &auth, &id).await?;
-    let key = document.thumbnail_key.as_deref().ok_or(ApiError::NotFound)?;
+    let key = document.thumbnail_key.as_deref().ok_or(ApiError::NOT_FOUND)?;
     let stem = document
         .filename
         .rsplit_once('.')
@@ -67,12 +67,7 @@ pub async fn download_thumbnail(
     serve(&state, key, "image/jpeg", &format!("{stem} (thumbnail).jpg")).await
 }
 
-async fn serve(
-    state: &AppState,
-    key: &str,
-    content_type: &str,
-    filename: &str,
-) -> Result<Response, ApiError> {
+async fn serve(state: &Vault, key: &str, content_type: &str, filename: &str) -> Result<Response, ApiError> {
     let key = keys::stored(key)?;
     let disposition = content_disposition(filename);
     let download = DownloadAs {
@@ -80,11 +75,11 @@ async fn serve(
         content_disposition: &disposition,
         expires_in: DOWNLOAD_URL_LIFETIME,
     };
-    if let Some(presigned) = state.vault.store.presign_get(&key, download).await? {
+    if let Some(presigned) = state.store.presign_get(&key, download).await? {
         let location = HeaderValue::from_str(&presigned.url).map_err(anyhow::Error::new)?;
         return Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response());
     }
-    let object = state.vault.store.get(&key).await?.ok_or(ApiError::NotFound)?;
+    let object = state.store.get(&key).await?.ok_or(ApiError::NOT_FOUND)?;
     let headers = [
         (
             header::CONTENT_TYPE,

@@ -8,43 +8,45 @@ pub mod upload;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
+use super::domain::DocumentStatus;
 use super::domain::{Details, FileType, Filename};
 use super::intake::{IntakeError, Received};
-use super::store::documents::{Document, PROCESSING};
+use super::store::documents::Document;
+use crate::codes;
 use crate::http::ApiError;
-use crate::platform::time::now_ms;
 
 /// Path ids that are not UUIDs name nothing: 404, like another user's document.
 fn parse_id(raw: &str) -> Result<String, ApiError> {
     uuid::Uuid::parse_str(raw)
         .map(|id| id.hyphenated().to_string())
-        .map_err(|_| ApiError::NotFound)
+        .map_err(|_| ApiError::NOT_FOUND)
 }
 
 /// The caller's document `raw_id`, or 404 (for another user's too).
 async fn owned_document(
-    state: &crate::state::AppState,
+    state: &crate::vault::context::Vault,
     auth: &crate::http::extract::AuthUser,
     raw_id: &str,
 ) -> Result<Document, ApiError> {
     let id = parse_id(raw_id)?;
     super::store::documents::find_owned(state.db.pool(), &auth.user_id, &id)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NOT_FOUND)
 }
 
 impl From<IntakeError> for ApiError {
     fn from(error: IntakeError) -> Self {
         match error {
-            IntakeError::TooLarge(_) => ApiError::PayloadTooLarge,
+            IntakeError::TooLarge(_) => ApiError::PAYLOAD_TOO_LARGE,
             IntakeError::Io(e) => ApiError::Internal(anyhow::Error::new(e).context("while receiving a file")),
         }
     }
 }
 
 fn unsupported_type() -> ApiError {
-    ApiError::UnsupportedMediaType(
-        "Softly keeps JPEG, PNG, WebP, HEIC/HEIF images and PDF documents; this file is none of them.".into(),
+    ApiError::new(
+        codes::UNSUPPORTED_MEDIA_TYPE,
+        "Softly keeps JPEG, PNG, WebP, HEIC/HEIF images and PDF documents; this file is none of them.",
     )
 }
 
@@ -59,8 +61,7 @@ struct Landed<'a> {
 }
 
 /// A new document row for a landed file, still processing.
-fn new_document(user_id: &str, landed: Landed<'_>, details: Details) -> Document {
-    let now = now_ms();
+fn new_document(user_id: &str, landed: Landed<'_>, details: Details, now: i64) -> Document {
     let Landed {
         id,
         object_key,
@@ -73,7 +74,7 @@ fn new_document(user_id: &str, landed: Landed<'_>, details: Details) -> Document
         id,
         user_id: user_id.to_string(),
         title: details.title,
-        kind: details.kind.as_str().to_string(),
+        kind: details.kind,
         issued_on: details.issued_on.map(|d| d.to_string()),
         expires_on: details.expires_on.map(|d| d.to_string()),
         notes: details.notes,
@@ -81,7 +82,7 @@ fn new_document(user_id: &str, landed: Landed<'_>, details: Details) -> Document
         content_type: file_type.mime().to_string(),
         byte_size: byte_size as i64,
         checksum_sha256: STANDARD.encode(sha256),
-        status: PROCESSING.to_string(),
+        status: DocumentStatus::Processing,
         failure_reason: None,
         width: None,
         height: None,

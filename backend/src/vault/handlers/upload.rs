@@ -7,11 +7,12 @@ use axum::http::{StatusCode, header};
 use utoipa::ToSchema;
 
 use super::{Landed, new_document, sniffed};
+use crate::codes;
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::AuthUser;
-use crate::state::AppState;
 use crate::vault::admit::{admit, ensure_room};
+use crate::vault::context::Vault;
 use crate::vault::domain::{DetailsInput, Filename};
 use crate::vault::intake::{Intake, Received};
 use crate::vault::keys;
@@ -49,11 +50,11 @@ pub struct UploadForm {
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn upload_document(
-    State(state): State<AppState>,
+    State(state): State<Vault>,
     auth: AuthUser,
     request: Request,
 ) -> Result<(StatusCode, axum::Json<DocumentEnvelope>), ApiError> {
-    let limit = state.vault.limits.max_upload_bytes;
+    let limit = state.limits.max_upload_bytes;
     let body_limit = limit + MULTIPART_OVERHEAD;
     let declared = request
         .headers()
@@ -61,7 +62,7 @@ pub async fn upload_document(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > body_limit) {
-        return Err(ApiError::PayloadTooLarge);
+        return Err(ApiError::PAYLOAD_TOO_LARGE);
     }
     ensure_room(
         &state,
@@ -85,12 +86,12 @@ pub async fn upload_document(
             if file.is_some() {
                 return Err(ApiError::invalid(
                     "file",
-                    "one_file_only",
+                    codes::ONE_FILE_ONLY,
                     "Send one file per upload.",
                 ));
             }
             let filename = field.file_name().map(str::to_string);
-            let mut intake = Intake::create(&state.vault.scratch, limit)
+            let mut intake = Intake::create(&state.scratch, limit)
                 .await
                 .map_err(|e| ApiError::Internal(e.into()))?;
             while let Some(chunk) = field.chunk().await.map_err(malformed)? {
@@ -109,12 +110,12 @@ pub async fn upload_document(
             "expires_on" => &mut input.expires_on,
             "notes" => &mut input.notes,
             _ => {
-                return Err(ApiError::BadRequest {
-                    code: "unknown_field",
-                    detail: format!(
+                return Err(ApiError::explained(
+                    codes::UNKNOWN_FIELD,
+                    format!(
                         "The form has no field {name:?}; send file, title, kind, issued_on, expires_on, notes."
                     ),
-                });
+                ));
             }
         };
         *slot = Some(text(&mut field).await?);
@@ -122,7 +123,7 @@ pub async fn upload_document(
     let Some((filename, received)) = file else {
         return Err(ApiError::invalid(
             "file",
-            "file_required",
+            codes::FILE_REQUIRED,
             "Attach the file as the form field `file`.",
         ));
     };
@@ -138,7 +139,6 @@ pub async fn upload_document(
     let id = uuid::Uuid::now_v7().to_string();
     let key = keys::original(&auth.user_id, &id);
     state
-        .vault
         .store
         .put_temp_file(&key, received.file.path(), file_type.mime())
         .await?;
@@ -150,13 +150,13 @@ pub async fn upload_document(
         byte_size: received.byte_size,
         sha256: received.sha256,
     };
-    let document = new_document(&auth.user_id, landed, details);
+    let document = new_document(&auth.user_id, landed, details, state.clock.now_ms());
     if let Err(refused) = admit(&state, &document, None).await {
         // Not a document after all: the stored object must not linger.
-        if let Err(e) = state.vault.store.delete(&key).await {
+        if let Err(e) = state.store.delete(&key).await {
             tracing::error!(error = format!("{e:#}"), key = %key, "an unadmitted upload could not be deleted");
         }
-        return Err(refused);
+        return Err(refused.into());
     }
     tracing::info!(document_id = %document.id, bytes = document.byte_size, "document uploaded");
     Ok((
@@ -181,27 +181,28 @@ async fn text(field: &mut Field<'_>) -> Result<String, ApiError> {
         if bytes.len() + chunk.len() > MAX_TEXT_FIELD {
             return Err(ApiError::invalid(
                 name,
-                "field_too_long",
+                codes::FIELD_TOO_LONG,
                 "This field is far too long.",
             ));
         }
         bytes.extend_from_slice(&chunk);
     }
-    String::from_utf8(bytes).map_err(|_| ApiError::invalid(name, "invalid_text", "Send text as UTF-8."))
+    String::from_utf8(bytes).map_err(|_| ApiError::invalid(name, codes::INVALID_TEXT, "Send text as UTF-8."))
 }
 
 fn rejected(rejection: MultipartRejection) -> ApiError {
-    ApiError::UnsupportedMediaType(format!(
-        "Send the file as multipart/form-data with a `file` part ({rejection})."
-    ))
+    ApiError::explained(
+        codes::UNSUPPORTED_MEDIA_TYPE,
+        format!("Send the file as multipart/form-data with a `file` part ({rejection})."),
+    )
 }
 
 fn malformed(error: MultipartError) -> ApiError {
     if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return ApiError::PayloadTooLarge;
+        return ApiError::PAYLOAD_TOO_LARGE;
     }
-    ApiError::BadRequest {
-        code: "invalid_multipart",
-        detail: format!("The multipart body could not be read: {}.", error.body_text()),
-    }
+    ApiError::explained(
+        codes::INVALID_MULTIPART,
+        format!("The multipart body could not be read: {}.", error.body_text()),
+    )
 }

@@ -1,13 +1,15 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Executor, Row};
 
+use crate::vault::domain::{DocumentKind, DocumentStatus};
+
 /// A document as stored.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub id: String,
     pub user_id: String,
     pub title: String,
-    pub kind: String,
+    pub kind: DocumentKind,
     pub issued_on: Option<String>,
     pub expires_on: Option<String>,
     pub notes: Option<String>,
@@ -15,7 +17,7 @@ pub struct Document {
     pub content_type: String,
     pub byte_size: i64,
     pub checksum_sha256: String,
-    pub status: String,
+    pub status: DocumentStatus,
     pub failure_reason: Option<String>,
     pub width: Option<i64>,
     pub height: Option<i64>,
@@ -25,36 +27,46 @@ pub struct Document {
     pub updated_at: i64,
 }
 
-pub const PROCESSING: &str = "processing";
-pub const READY: &str = "ready";
-pub const FAILED: &str = "failed";
+/// A stored value that names no variant: the row is refused, not guessed at.
+fn undecodable(column: &str, raw: &str) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: column.to_string(),
+        source: format!("{raw:?} is not a known value").into(),
+    }
+}
 
 const COLUMNS: &str = "id, user_id, title, kind, issued_on, expires_on, notes, filename, content_type, \
     byte_size, checksum_sha256, status, failure_reason, width, height, object_key, thumbnail_key, \
     created_at, updated_at";
 
-fn from_row(row: &AnyRow) -> Document {
-    Document {
-        id: row.get("id"),
-        user_id: row.get("user_id"),
-        title: row.get("title"),
-        kind: row.get("kind"),
-        issued_on: row.get("issued_on"),
-        expires_on: row.get("expires_on"),
-        notes: row.get("notes"),
-        filename: row.get("filename"),
-        content_type: row.get("content_type"),
-        byte_size: row.get("byte_size"),
-        checksum_sha256: row.get("checksum_sha256"),
-        status: row.get("status"),
-        failure_reason: row.get("failure_reason"),
-        width: row.get("width"),
-        height: row.get("height"),
-        object_key: row.get("object_key"),
-        thumbnail_key: row.get("thumbnail_key"),
-        created_at: row.get("created_at"),
-        updated_at: row.get("updated_at"),
-    }
+fn from_row(row: &AnyRow) -> sqlx::Result<Document> {
+    Ok(Document {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        title: row.try_get("title")?,
+        kind: {
+            let raw: String = row.try_get("kind")?;
+            DocumentKind::from_stored(&raw).ok_or_else(|| undecodable("kind", &raw))?
+        },
+        issued_on: row.try_get("issued_on")?,
+        expires_on: row.try_get("expires_on")?,
+        notes: row.try_get("notes")?,
+        filename: row.try_get("filename")?,
+        content_type: row.try_get("content_type")?,
+        byte_size: row.try_get("byte_size")?,
+        checksum_sha256: row.try_get("checksum_sha256")?,
+        status: {
+            let raw: String = row.try_get("status")?;
+            DocumentStatus::from_stored(&raw).ok_or_else(|| undecodable("status", &raw))?
+        },
+        failure_reason: row.try_get("failure_reason")?,
+        width: row.try_get("width")?,
+        height: row.try_get("height")?,
+        object_key: row.try_get("object_key")?,
+        thumbnail_key: row.try_get("thumbnail_key")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
 }
 
 pub async fn insert<'e>(db: impl Executor<'e, Database = Any>, d: &Document) -> sqlx::Result<()> {
@@ -66,7 +78,7 @@ pub async fn insert<'e>(db: impl Executor<'e, Database = Any>, d: &Document) -> 
         .bind(&d.id)
         .bind(&d.user_id)
         .bind(&d.title)
-        .bind(&d.kind)
+        .bind(d.kind.as_str())
         .bind(&d.issued_on)
         .bind(&d.expires_on)
         .bind(&d.notes)
@@ -74,7 +86,7 @@ pub async fn insert<'e>(db: impl Executor<'e, Database = Any>, d: &Document) -> 
         .bind(&d.content_type)
         .bind(d.byte_size)
         .bind(&d.checksum_sha256)
-        .bind(&d.status)
+        .bind(d.status.as_str())
         .bind(&d.failure_reason)
         .bind(d.width)
         .bind(d.height)
@@ -94,24 +106,26 @@ pub async fn find_owned<'e>(
     id: &str,
 ) -> sqlx::Result<Option<Document>> {
     let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1 AND user_id = $2");
-    Ok(sqlx::query(AssertSqlSafe(sql))
+    sqlx::query(AssertSqlSafe(sql))
         .bind(id)
         .bind(user_id)
         .fetch_optional(db)
         .await?
         .as_ref()
-        .map(from_row))
+        .map(from_row)
+        .transpose()
 }
 
 /// Any user's document, for background jobs.
 pub async fn find<'e>(db: impl Executor<'e, Database = Any>, id: &str) -> sqlx::Result<Option<Document>> {
     let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1");
-    Ok(sqlx::query(AssertSqlSafe(sql))
+    sqlx::query(AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(db)
         .await?
         .as_ref()
-        .map(from_row))
+        .map(from_row)
+        .transpose()
 }
 
 /// Up to `limit` of the user's documents older than `before` (an id), newest first.
@@ -140,13 +154,13 @@ pub async fn list<'e>(
     if let Some(before) = before {
         query = query.bind(before);
     }
-    Ok(query
+    query
         .bind(limit)
         .fetch_all(db)
         .await?
         .iter()
         .map(from_row)
-        .collect())
+        .collect::<sqlx::Result<_>>()
 }
 
 /// Writes the user-editable fields of `d`.
@@ -156,7 +170,7 @@ pub async fn update_details<'e>(db: impl Executor<'e, Database = Any>, d: &Docum
          WHERE id = $7 AND user_id = $8",
     )
     .bind(&d.title)
-    .bind(&d.kind)
+    .bind(d.kind.as_str())
     .bind(&d.issued_on)
     .bind(&d.expires_on)
     .bind(&d.notes)
@@ -195,15 +209,21 @@ pub async fn settle<'e>(
             width,
             height,
             thumbnail_key,
-        } => (READY, None, *width, *height, thumbnail_key.as_deref()),
-        Outcome::Failed { reason } => (FAILED, Some(reason.as_str()), None, None, None),
+        } => (
+            DocumentStatus::Ready,
+            None,
+            *width,
+            *height,
+            thumbnail_key.as_deref(),
+        ),
+        Outcome::Failed { reason } => (DocumentStatus::Failed, Some(reason.as_str()), None, None, None),
     };
     let result = sqlx::query(
         "UPDATE documents SET status = $1, failure_reason = $2, width = $3, height = $4, thumbnail_key = $5,
              updated_at = $6
          WHERE id = $7 AND status = 'processing'",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(reason)
     .bind(width)
     .bind(height)
@@ -237,12 +257,22 @@ pub async fn object_keys_of_user<'e>(
         .bind(user_id)
         .fetch_all(db)
         .await?;
-    Ok(rows
-        .iter()
-        .flat_map(|row| {
-            let original: String = row.get("object_key");
-            let thumbnail: Option<String> = row.get("thumbnail_key");
-            std::iter::once(original).chain(thumbnail)
-        })
-        .collect())
+    let mut keys = Vec::with_capacity(rows.len() * 2);
+    for row in &rows {
+        keys.push(row.try_get("object_key")?);
+        keys.extend(row.try_get::<Option<String>, _>("thumbnail_key")?);
+    }
+    Ok(keys)
+}
+
+/// Deletes every document of the user; answers how many went.
+pub async fn delete_all_of_user<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user_id: &str,
+) -> sqlx::Result<u64> {
+    let result = sqlx::query("DELETE FROM documents WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected())
 }

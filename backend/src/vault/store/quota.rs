@@ -1,55 +1,69 @@
-//! Bytes kept per user. Reserving checks and adds in one statement, so concurrent
-//! uploads serialise on the user's row and cannot together pass the quota.
+//! Bytes kept per user, in the vault's own `vault_usage` (a row per user, made on the
+//! first reservation). Reserving checks and adds in one statement, so concurrent uploads
+//! serialise on the user's row and cannot together pass the quota.
 
-use sqlx::{Any, Executor, Row};
+use sqlx::{AnyConnection, Executor, Row};
 
 /// Adds `bytes` to the user's usage if the result stays within their quota (their own,
-/// or `default_quota`); answers whether it did.
-pub async fn reserve<'e>(
-    db: impl Executor<'e, Database = Any>,
+/// or `default_quota`); answers whether it did. Call inside the admitting transaction.
+pub async fn reserve(
+    conn: &mut AnyConnection,
     user_id: &str,
     bytes: i64,
     default_quota: i64,
 ) -> sqlx::Result<bool> {
-    let result = sqlx::query(
-        "UPDATE users SET storage_used_bytes = storage_used_bytes + $1
-         WHERE id = $2 AND storage_used_bytes + $1 <= COALESCE(storage_quota_bytes, $3)",
+    conn.execute(
+        sqlx::query(
+            "INSERT INTO vault_usage (user_id, used_bytes) VALUES ($1, 0) ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(user_id),
     )
-    .bind(bytes)
-    .bind(user_id)
-    .bind(default_quota)
-    .execute(db)
     .await?;
+    let result = conn
+        .execute(
+            sqlx::query(
+                "UPDATE vault_usage SET used_bytes = used_bytes + $1
+                 WHERE user_id = $2 AND used_bytes + $1 <= COALESCE(quota_bytes, $3)",
+            )
+            .bind(bytes)
+            .bind(user_id)
+            .bind(default_quota),
+        )
+        .await?;
     Ok(result.rows_affected() == 1)
 }
 
 /// Gives `bytes` back, never below zero.
-pub async fn release<'e>(
-    db: impl Executor<'e, Database = Any>,
-    user_id: &str,
-    bytes: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE users SET storage_used_bytes = CASE WHEN storage_used_bytes > $1 THEN storage_used_bytes - $1 ELSE 0 END
-         WHERE id = $2",
+pub async fn release(conn: &mut AnyConnection, user_id: &str, bytes: i64) -> sqlx::Result<()> {
+    conn.execute(
+        sqlx::query(
+            "UPDATE vault_usage SET used_bytes = CASE WHEN used_bytes > $1 THEN used_bytes - $1 ELSE 0 END
+             WHERE user_id = $2",
+        )
+        .bind(bytes)
+        .bind(user_id),
     )
-    .bind(bytes)
-    .bind(user_id)
-    .execute(db)
     .await?;
     Ok(())
 }
 
-/// Bytes used and the quota (None: the configured default).
+/// Bytes used and the user's own quota (None: the configured default).
 pub async fn usage<'e>(
-    db: impl Executor<'e, Database = Any>,
+    db: impl Executor<'e, Database = sqlx::Any>,
     user_id: &str,
 ) -> sqlx::Result<(i64, Option<i64>)> {
-    let row = sqlx::query("SELECT storage_used_bytes, storage_quota_bytes FROM users WHERE id = $1")
+    let row = sqlx::query("SELECT used_bytes, quota_bytes FROM vault_usage WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(db)
         .await?;
-    Ok(row.map_or((0, None), |row| {
-        (row.get("storage_used_bytes"), row.get("storage_quota_bytes"))
-    }))
+    row.map_or(Ok((0, None)), |row| {
+        Ok((row.try_get("used_bytes")?, row.try_get("quota_bytes")?))
+    })
+}
+
+/// Forgets the user's usage (their account is gone).
+pub async fn forget(conn: &mut AnyConnection, user_id: &str) -> sqlx::Result<()> {
+    conn.execute(sqlx::query("DELETE FROM vault_usage WHERE user_id = $1").bind(user_id))
+        .await?;
+    Ok(())
 }

@@ -18,18 +18,18 @@ pub struct Upload {
 const COLUMNS: &str =
     "id, user_id, object_key, filename, byte_size, checksum_sha256, content_type, expires_at, created_at";
 
-fn from_row(row: &AnyRow) -> Upload {
-    Upload {
-        id: row.get("id"),
-        user_id: row.get("user_id"),
-        object_key: row.get("object_key"),
-        filename: row.get("filename"),
-        byte_size: row.get("byte_size"),
-        checksum_sha256: row.get("checksum_sha256"),
-        content_type: row.get("content_type"),
-        expires_at: row.get("expires_at"),
-        created_at: row.get("created_at"),
-    }
+fn from_row(row: &AnyRow) -> sqlx::Result<Upload> {
+    Ok(Upload {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        object_key: row.try_get("object_key")?,
+        filename: row.try_get("filename")?,
+        byte_size: row.try_get("byte_size")?,
+        checksum_sha256: row.try_get("checksum_sha256")?,
+        content_type: row.try_get("content_type")?,
+        expires_at: row.try_get("expires_at")?,
+        created_at: row.try_get("created_at")?,
+    })
 }
 
 pub async fn insert<'e>(db: impl Executor<'e, Database = Any>, u: &Upload) -> sqlx::Result<()> {
@@ -66,6 +66,7 @@ pub async fn find_live<'e>(
     Ok(row
         .as_ref()
         .map(from_row)
+        .transpose()?
         .filter(|upload| user_id.is_none_or(|owner| upload.user_id == owner)))
 }
 
@@ -87,5 +88,17 @@ pub async fn object_keys_of_user<'e>(
         .bind(user_id)
         .fetch_all(db)
         .await?;
-    Ok(rows.iter().map(|row| row.get("object_key")).collect())
+    rows.iter().map(|row| row.try_get("object_key")).collect()
+}
+
+/// Deletes every unfinished upload of the user.
+pub async fn delete_all_of_user<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user_id: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM uploads WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
 }

@@ -249,24 +249,21 @@ async fn the_embedded_upload_url_needs_its_signature_and_its_time() {
         code_of(response, StatusCode::FORBIDDEN).await,
         "invalid_signature"
     );
-    // A correctly signed URL whose time has passed.
-    let upload_id = ticket["upload_id"].as_str().unwrap();
-    let past = (std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        - 1) as i64;
-    let signature = vault.app.state.vault.upload_urls.signature(upload_id, past);
-    let expired = format!("/v1/documents/uploads/{upload_id}/content?expires={past}&signature={signature}");
+    // The genuine URL, once its fifteen minutes have passed on the application's clock.
+    vault
+        .app
+        .clock
+        .advance(std::time::Duration::from_secs(15 * 60 + 1));
     let response = vault
         .app
-        .request(Method::PUT, &expired)
+        .request(Method::PUT, path)
         .body(bytes.clone())
         .send()
         .await
         .unwrap();
     assert_eq!(code_of(response, StatusCode::FORBIDDEN).await, "url_expired");
     assert!(vault.objects().await.is_empty());
-    assert!(send(&vault, &ticket, bytes).await.is_success());
+    let fresh = announce(&vault, &token, bytes.len(), &checksum(&bytes), "application/pdf").await;
+    assert!(send(&vault, &fresh, bytes).await.is_success());
     assert_eq!(vault.objects().await.len(), 1);
 }

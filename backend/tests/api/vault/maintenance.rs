@@ -8,9 +8,9 @@ use super::{Setup, VaultApp, on_both_setups};
 
 async fn run<J: Job>(vault: &VaultApp, job: J) {
     let mut conn = vault.app.db.pool().acquire().await.unwrap();
-    jobs::enqueue(&mut conn, &job).await.unwrap();
+    jobs::enqueue(&mut conn, &job, vault.app.now_ms()).await.unwrap();
     drop(conn);
-    vault.app.state.jobs.wake();
+    vault.app.wired.platform.jobs.wake();
     vault.app.wait_for_jobs().await;
 }
 

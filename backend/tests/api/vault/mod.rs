@@ -4,6 +4,7 @@
 
 mod direct_upload;
 mod documents;
+mod events;
 mod files;
 mod large_bodies;
 mod maintenance;

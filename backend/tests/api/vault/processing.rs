@@ -65,7 +65,7 @@ async fn a_stored_file_changed_after_upload_fails_its_check(setup: Setup) {
     };
     let key = softly::platform::storage::ObjectKey::parse(&key).unwrap();
     store.put_file(&key, &other, "application/pdf").await.unwrap();
-    let workers = softly::startup::start_workers(&vault.app.state, 1);
+    let workers = vault.app.wired.start_workers(1);
     let failed = vault.settled(&token, id).await;
     workers.shutdown(std::time::Duration::from_secs(5)).await;
     assert_eq!(failed["status"], "failed");

@@ -1,0 +1,39 @@
+//! What the accounts capability's handlers and jobs share.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use lettre::message::Mailbox;
+
+use super::passwords::PasswordHasher;
+use super::tokens::TokenKeys;
+use crate::capability::profile::Profile;
+use crate::http::extract::Authentication;
+use crate::platform::cache::Cache;
+use crate::platform::clock::Clock;
+use crate::platform::db::Db;
+use crate::platform::limits::RateLimiter;
+use crate::platform::work::Work;
+
+/// The accounts capability's context.
+#[derive(Clone)]
+pub struct Accounts {
+    pub db: Db,
+    pub clock: Clock,
+    pub work: Work,
+    pub cache: Cache,
+    pub limiter: Arc<dyn RateLimiter>,
+    pub tokens: Arc<TokenKeys>,
+    pub passwords: PasswordHasher,
+    /// The sections other capabilities add to `GET /v1/me`.
+    pub profile: Profile,
+    pub authentication: Authentication,
+    pub mail_from: Mailbox,
+    pub app_url: String,
+}
+
+impl FromRef<Accounts> for Authentication {
+    fn from_ref(accounts: &Accounts) -> Self {
+        accounts.authentication.clone()
+    }
+}

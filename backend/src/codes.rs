@@ -1,0 +1,130 @@
+//! Every problem `code` the API answers with, in one registry: its stable name, the one
+//! HTTP status it is sent with, and what it means (the docs' errors page is made from
+//! this list). A code means one thing: it is never sent with another status.
+//!
+//! Domain values and capability errors name a constant here; the HTTP edge takes the
+//! status from it, so a decision inside a capability never depends on a status.
+
+/// A problem code: its name, its status, its meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code {
+    pub name: &'static str,
+    pub status: u16,
+    pub meaning: &'static str,
+}
+
+macro_rules! codes {
+    ($($ident:ident = $name:literal, $status:literal, $meaning:literal;)*) => {
+        $(
+            #[doc = $meaning]
+            pub const $ident: Code = Code { name: $name, status: $status, meaning: $meaning };
+        )*
+        /// Every code, in the order of the registry.
+        pub const ALL: &[Code] = &[$($ident),*];
+    };
+}
+
+codes! {
+    // 400: the request itself cannot be read.
+    MALFORMED_JSON = "malformed_json", 400, "The body is not valid JSON.";
+    UNREADABLE_BODY = "unreadable_body", 400, "The body could not be read.";
+    BODY_INTERRUPTED = "body_interrupted", 400, "The upload stopped before the body was complete.";
+    INVALID_QUERY = "invalid_query", 400, "A query parameter has the wrong shape.";
+    INVALID_MULTIPART = "invalid_multipart", 400, "The multipart form could not be read.";
+    UNKNOWN_FIELD = "unknown_field", 400, "The form has a field the endpoint does not take.";
+
+    // 401: who is asking is not established.
+    MISSING_TOKEN = "missing_token", 401, "No access token was sent: send Authorization: Bearer <token>.";
+    INVALID_TOKEN = "invalid_token", 401, "The access token is invalid or expired: refresh it or sign in again.";
+    SESSION_ENDED = "session_ended", 401, "The token's session has ended (signed out, revoked, or the password changed).";
+    INVALID_CREDENTIALS = "invalid_credentials", 401, "The email or the password is wrong.";
+    INVALID_REFRESH_TOKEN = "invalid_refresh_token", 401, "The refresh token is unknown, spent or expired: sign in again.";
+    REFRESH_TOKEN_REUSED = "refresh_token_reused", 401, "A spent refresh token was presented again: the whole session ended, as a precaution.";
+
+    // 403: understood, and refused.
+    WRONG_PASSWORD = "wrong_password", 403, "The password given to confirm a sensitive change is wrong.";
+    QUOTA_EXCEEDED = "quota_exceeded", 403, "The file does not fit in the storage quota.";
+    INVALID_SIGNATURE = "invalid_signature", 403, "The upload URL's signature is not valid: ask for a new URL.";
+    URL_EXPIRED = "url_expired", 403, "The upload URL has expired: ask for a new one.";
+
+    NOT_FOUND = "not_found", 404, "There is nothing at this address, or it belongs to someone else.";
+    METHOD_NOT_ALLOWED = "method_not_allowed", 405, "The resource does not answer this method.";
+    EMAIL_ALREADY_VERIFIED = "email_already_verified", 409, "The email address is already verified.";
+    PAYLOAD_TOO_LARGE = "payload_too_large", 413, "The body is larger than the endpoint accepts.";
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", 415, "The body's type is not one the endpoint accepts (files: decided by their bytes).";
+
+    // 422: a field breaks a rule; `field` names it.
+    INVALID_BODY = "invalid_body", 422, "The JSON does not have the fields the endpoint takes.";
+    INVALID_LINK = "invalid_link", 422, "The emailed link is invalid, used or expired: ask for a new one.";
+    INVALID_EMAIL = "invalid_email", 422, "The email address is not valid.";
+    NAME_REQUIRED = "name_required", 422, "A name is required.";
+    NAME_TOO_LONG = "name_too_long", 422, "The name is too long.";
+    INVALID_NAME = "invalid_name", 422, "The name has characters that are not allowed.";
+    PASSWORD_TOO_SHORT = "password_too_short", 422, "The password is shorter than 12 characters.";
+    PASSWORD_TOO_LONG = "password_too_long", 422, "The password is longer than 128 characters.";
+    PASSWORD_TOO_COMMON = "password_too_common", 422, "The password is one of the most common ones.";
+    INVALID_TIME_ZONE = "invalid_time_zone", 422, "The time zone is not an IANA name such as Europe/London.";
+    TITLE_REQUIRED = "title_required", 422, "A title is required.";
+    INVALID_TITLE = "invalid_title", 422, "The title is too long or has characters that are not allowed.";
+    INVALID_KIND = "invalid_kind", 422, "The document kind is not one Softly knows.";
+    INVALID_DATE = "invalid_date", 422, "The date is not a calendar date as YYYY-MM-DD.";
+    EXPIRES_BEFORE_ISSUED = "expires_before_issued", 422, "The expiry date is before the issue date.";
+    NOTES_TOO_LONG = "notes_too_long", 422, "The notes are too long.";
+    FIELD_TOO_LONG = "field_too_long", 422, "A form field is too long.";
+    INVALID_TEXT = "invalid_text", 422, "A form field is not UTF-8 text.";
+    FILE_REQUIRED = "file_required", 422, "The form has no file.";
+    ONE_FILE_ONLY = "one_file_only", 422, "The form has more than one file.";
+    INVALID_FILENAME = "invalid_filename", 422, "The file's name is missing or unusable.";
+    INVALID_BYTE_SIZE = "invalid_byte_size", 422, "The announced size is zero or above the upload limit.";
+    INVALID_CHECKSUM = "invalid_checksum", 422, "The checksum is not a base64 SHA-256.";
+    UNSUPPORTED_TYPE = "unsupported_type", 422, "The announced or arrived file is not a type Softly keeps.";
+    UPLOAD_MISSING = "upload_missing", 422, "No file has arrived for the upload yet: send it, then complete.";
+    SIZE_MISMATCH = "size_mismatch", 422, "The file that arrived is not the size announced.";
+    CHECKSUM_MISMATCH = "checksum_mismatch", 422, "The file that arrived does not have the SHA-256 announced.";
+    INVALID_LIMIT = "invalid_limit", 422, "The page size is outside 1 to 100.";
+    INVALID_CURSOR = "invalid_cursor", 422, "The cursor was not a next_cursor passed back unchanged.";
+
+    RATE_LIMITED = "rate_limited", 429, "Too many attempts: wait as Retry-After says.";
+    INTERNAL_ERROR = "internal_error", 500, "Something failed on Softly's side; it was logged.";
+    DATABASE_UNAVAILABLE = "database_unavailable", 503, "The database did not answer in time: try again shortly.";
+    REQUEST_TIMEOUT = "request_timeout", 503, "The request took longer than the server allows.";
+}
+
+/// The code named `name`, if there is one.
+pub fn find(name: &str) -> Option<Code> {
+    ALL.iter().copied().find(|code| code.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_means_one_thing() {
+        for (i, code) in ALL.iter().enumerate() {
+            assert!(
+                ALL[i + 1..].iter().all(|other| other.name != code.name),
+                "{} is registered twice",
+                code.name
+            );
+            assert!(
+                (400..600).contains(&code.status),
+                "{} has status {}",
+                code.name,
+                code.status
+            );
+            assert!(
+                code.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{} is not snake_case",
+                code.name
+            );
+            assert!(code.meaning.ends_with('.'), "{} has no meaning", code.name);
+        }
+    }
+
+    #[test]
+    fn codes_are_found_by_name() {
+        assert_eq!(find("invalid_token"), Some(INVALID_TOKEN));
+        assert_eq!(find("no_such_code"), None);
+    }
+}

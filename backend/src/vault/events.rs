@@ -1,0 +1,46 @@
+//! The events the vault publishes, for capabilities that act on documents (reminders
+//! before a document expires).
+
+use serde::{Deserialize, Serialize};
+
+use crate::platform::events::Event;
+
+/// A document was added or its details were edited: its kind, title or expiry date may
+/// be new.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocumentDetailsChanged {
+    pub document_id: String,
+    pub user_id: String,
+    /// The stored kind, e.g. `passport`.
+    pub kind: String,
+    pub title: String,
+    /// `YYYY-MM-DD`, or None when the document does not expire.
+    pub expires_on: Option<String>,
+}
+
+impl Event for DocumentDetailsChanged {
+    const NAME: &'static str = "vault.document_details_changed";
+}
+
+/// A document was deleted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocumentDeleted {
+    pub document_id: String,
+    pub user_id: String,
+}
+
+impl Event for DocumentDeleted {
+    const NAME: &'static str = "vault.document_deleted";
+}
+
+impl DocumentDetailsChanged {
+    pub(super) fn of(document: &super::store::documents::Document) -> Self {
+        Self {
+            document_id: document.id.clone(),
+            user_id: document.user_id.clone(),
+            kind: document.kind.as_str().to_string(),
+            title: document.title.clone(),
+            expires_on: document.expires_on.clone(),
+        }
+    }
+}
