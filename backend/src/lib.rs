@@ -6,7 +6,6 @@
 //! (errors, extractors, middleware, the router); [`capability`] is how a capability
 //! wires itself in. The layers and the rules between them: `src/README.md`.
 
-pub mod accounts;
 pub mod capability;
 pub mod cli;
 pub mod codes;
@@ -17,4 +16,17 @@ pub mod invalid;
 pub mod platform;
 pub mod startup;
 pub mod telemetry;
-pub mod vault;
+
+/// Declares each capability's module and lists its [`capability::Definition`] in
+/// [`CAPABILITIES`]: adding a capability is its folder plus its name here.
+macro_rules! capabilities {
+    ($($name:ident),* $(,)?) => {
+        $(pub mod $name;)*
+
+        /// Every capability of this binary, in wiring order: a capability may use the
+        /// public services of those listed before it.
+        pub const CAPABILITIES: &[capability::Definition] = &[$($name::CAPABILITY),*];
+    };
+}
+
+capabilities!(accounts, vault);

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-use crate::capability::{self, Assembled, Definition};
+use crate::CAPABILITIES;
+use crate::capability::{self, Assembled};
 use crate::config::Config;
 use crate::http;
 use crate::platform::Platform;
@@ -17,11 +18,6 @@ use crate::platform::jobs::admin::{PurgeDeadJobs, PurgeDeadJobsHandler};
 use crate::platform::jobs::{JobRegistry, WorkerPool, spawn_workers};
 use crate::platform::mail::{SendLetter, SendLetterHandler};
 use crate::platform::schedule::{Schedule, Scheduler};
-use crate::{accounts, vault};
-
-/// Every capability of this binary, in wiring order: a capability may use the public
-/// services of those listed before it.
-pub const CAPABILITIES: &[Definition] = &[accounts::CAPABILITY, vault::CAPABILITY];
 
 /// The platform's and every capability's migrations.
 pub fn migrations() -> Vec<&'static [Migration]> {

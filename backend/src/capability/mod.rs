@@ -5,7 +5,7 @@
 //! capabilities wired before it provide), builds its own context and answers a
 //! [`Capability`]: its routes with their OpenAPI, its job handlers, its periodic tasks
 //! and its event subscriptions. Start-up lists the definitions once
-//! (`startup::CAPABILITIES`); [`assemble`] wires them in that order and puts the parts
+//! (`capabilities!` in `lib.rs`); [`assemble`] wires them in that order and puts the parts
 //! together. Adding a capability is its folder plus one line there.
 
 pub mod profile;

@@ -308,10 +308,6 @@ impl TestApp {
             .unwrap()
             .get::<i64, _>(0)
     }
-
-    pub async fn execute(&self, sql: &'static str) {
-        sqlx::query(sql).execute(self.db.pool()).await.unwrap();
-    }
 }
 
 /// A parsed `.eml` file: headers and the decoded text part.

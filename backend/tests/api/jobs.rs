@@ -128,13 +128,13 @@ async fn a_failing_job_is_retried_with_backoff_then_kept_dead(backend: Backend) 
         "not before its backoff"
     );
 
-    app.execute("UPDATE jobs SET run_at = 0").await;
-    let job = queue.claim("w1").await.unwrap().unwrap();
+    app.clock.advance(Duration::from_secs(3));
+    let job = queue.claim("w1").await.unwrap().expect("due after its backoff");
     assert_eq!(job.attempts, 2);
     queue.fail(&job, "w1", "boom again").await.unwrap();
     let (status, attempts, _, _) = job_row(&app).await;
     assert_eq!((status.as_str(), attempts), ("dead", 2));
-    app.execute("UPDATE jobs SET run_at = 0").await;
+    app.clock.advance(Duration::from_secs(24 * 3600));
     assert!(queue.claim("w1").await.unwrap().is_none(), "dead jobs stay dead");
 }
 
@@ -148,7 +148,7 @@ async fn a_lapsed_lease_is_taken_over_and_the_old_worker_cannot_finish_it(backen
         "a leased job is not claimed twice"
     );
 
-    app.execute("UPDATE jobs SET locked_until = 0").await;
+    app.clock.advance(queue.lease() + Duration::from_secs(1));
     let second = queue
         .claim("other")
         .await

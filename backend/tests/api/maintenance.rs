@@ -3,13 +3,14 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 use softly::platform::jobs::{self, Job};
 use softly::platform::schedule::{Schedule, Scheduler};
 use sqlx::Row;
 
-use crate::helpers::{Backend, TestApp, bearer};
+use crate::helpers::{Backend, PASSWORD, TestApp, bearer, refresh_token};
 use crate::on_both_backends;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -62,119 +63,95 @@ async fn strings(app: &TestApp, sql: &'static str) -> Vec<String> {
     rows.iter().map(|row| row.get::<String, _>(0)).collect()
 }
 
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+/// Refreshes `pair`; the new pair, or None when the session can no longer refresh.
+async fn refreshed(app: &TestApp, pair: &Value) -> Option<Value> {
+    let response = app
+        .post("/v1/auth/refresh", json!({"refresh_token": refresh_token(pair)}))
+        .await;
+    (response.status() == StatusCode::OK).then_some(response.json().await.unwrap())
+}
+
+async fn logout(app: &TestApp, pair: &Value) {
+    let response = app
+        .send(Method::POST, "/v1/auth/logout", bearer(pair), None)
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
 async fn ended_sessions_and_spent_links_are_purged_and_live_ones_kept(backend: Backend) {
     let app = TestApp::spawn_with(backend, &[("SCHEDULER_TICK_MS", "0")]).await;
-    let (_, pair) = app.signed_in_user().await;
-    let me = app.get_json("/v1/me", bearer(&pair)).await;
-    let user = me["id"].as_str().unwrap();
-    let now = app.now_ms();
-    let day = 24 * 3600 * 1000;
-    for (id, revoked, expires, last_used) in [
-        ("revoked-long-ago", Some(now - 2 * day), now + day, now - 2 * day),
-        ("revoked-just-now", Some(now - 1000), now + day, now - 1000),
-        ("expired-long-ago", None, now - 2 * day, now - 3 * day),
-        ("idle-long-ago", None, now + 20 * day, now - 9 * day),
-    ] {
-        sqlx::query(
-            "INSERT INTO sessions (id, user_id, generation, created_at, last_used_at, expires_at, revoked_at)
-             VALUES ($1, $2, 1, $3, $4, $5, $6)",
+    let email = "ada@example.com";
+    // A first verification link left unused, a second one spent.
+    app.signup_and_verification_token(email).await;
+    let mut expiring = app.login_ok(email, PASSWORD).await;
+    let ended = app.login_ok(email, PASSWORD).await;
+    let idle = app.login_ok(email, PASSWORD).await;
+    let resent = app
+        .send(
+            Method::POST,
+            "/v1/auth/verify-email/resend",
+            bearer(&expiring),
+            None,
         )
-        .bind(id)
-        .bind(user)
-        .bind(now - 10 * day)
-        .bind(last_used)
-        .bind(expires)
-        .bind(revoked)
-        .execute(app.db.pool())
+        .await;
+    assert_eq!(resent.status(), StatusCode::ACCEPTED);
+    let spent = app
+        .wait_for_email(email, "Confirm", 2)
         .await
-        .unwrap();
+        .token("/verify-email");
+    let verified = app.post("/v1/auth/verify-email", json!({"token": spent})).await;
+    assert_eq!(verified.status(), StatusCode::OK);
+    logout(&app, &ended).await;
+
+    // 32 days on: one session refreshed every 6 days until its 30 days ran out, one
+    // never used again, one signed out at the start.
+    for _ in 0..5 {
+        app.clock.advance(6 * DAY);
+        expiring = refreshed(&app, &expiring).await.unwrap_or(expiring);
     }
-    for (hash, expires, used) in [
-        ("old", now - 2 * day, None),
-        ("live", now + day, None),
-        ("spent", now + day, Some(now - 2 * day)),
-    ] {
-        sqlx::query(
-            "INSERT INTO email_tokens (token_hash, user_id, purpose, created_at, expires_at, used_at)
-             VALUES ($1, $2, 'verify_email', $3, $4, $5)",
-        )
-        .bind(hash)
-        .bind(user)
-        .bind(now - 3 * day)
-        .bind(expires)
-        .bind(used)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-    }
+    app.clock.advance(2 * DAY);
+    assert!(refreshed(&app, &expiring).await.is_none(), "past its 30 days");
+    // What is live now, and a session that ended just now (kept a day).
+    let live = app.login_ok(email, PASSWORD).await;
+    let recent = app.login_ok(email, PASSWORD).await;
+    logout(&app, &recent).await;
+    let forgot = app
+        .post("/v1/auth/password/forgot", json!({"email": email}))
+        .await;
+    assert_eq!(forgot.status(), StatusCode::ACCEPTED);
+    app.wait_for_jobs().await;
+
     enqueue(&app, softly::accounts::PurgeEndedSessions {}).await;
-    let sessions = strings(&app, "SELECT id FROM sessions ORDER BY id").await;
-    assert_eq!(sessions.len(), 2, "{sessions:?}");
-    assert!(
-        sessions.contains(&"revoked-just-now".to_string()),
-        "recently ended sessions stay a day"
-    );
-    assert_eq!(
-        app.get("/v1/me", Some(bearer(&pair))).await.status(),
-        StatusCode::OK,
-        "the live session works"
-    );
-    let links: Vec<String> = sqlx::query(
-        "SELECT token_hash FROM email_tokens WHERE user_id = $1 AND token_hash IN ('old', 'live', 'spent')",
-    )
-    .bind(user)
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap()
-    .iter()
-    .map(|r| r.get("token_hash"))
-    .collect();
-    assert_eq!(links, ["live"]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 2);
+    assert!(refreshed(&app, &live).await.is_some(), "the live session works");
+    for gone in [&expiring, &ended, &idle] {
+        assert!(refreshed(&app, gone).await.is_none());
+    }
+    let links = strings(&app, "SELECT purpose FROM email_tokens").await;
+    assert_eq!(links, ["reset_password"], "only the live link is kept");
 }
 
 async fn dead_jobs_are_kept_thirty_days_then_purged(backend: Backend) {
     let app = TestApp::spawn_with(backend, &[("SCHEDULER_TICK_MS", "0")]).await;
-    let now = app.now_ms();
-    let day = 24 * 3600 * 1000;
-    for (id, updated) in [("dead-recent", now - 29 * day), ("dead-old", now - 31 * day)] {
+    let dead = |id: &'static str| {
+        let now = app.now_ms();
         sqlx::query(
             "INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at)
              VALUES ($1, 'account_email', '{}', 'dead', 8, 8, $2, $2, $2)",
         )
         .bind(id)
-        .bind(updated)
+        .bind(now)
         .execute(app.db.pool())
-        .await
-        .unwrap();
-    }
-    let mut conn = app.db.pool().acquire().await.unwrap();
-    jobs::enqueue(
-        &mut conn,
-        &softly::platform::jobs::admin::PurgeDeadJobs {},
-        app.now_ms(),
-    )
-    .await
-    .unwrap();
-    drop(conn);
-    app.wired.platform.jobs.wake();
-    for _ in 0..100 {
-        if app
-            .count("SELECT COUNT(*) FROM jobs WHERE status <> 'dead'")
-            .await
-            == 0
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let left: Vec<String> = sqlx::query("SELECT id FROM jobs")
-        .fetch_all(app.db.pool())
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get("id"))
-        .collect();
-    assert_eq!(left, ["dead-recent"]);
+    };
+    dead("dead-first").await.unwrap();
+    app.clock.advance(2 * DAY);
+    dead("dead-later").await.unwrap();
+    app.clock.advance(29 * DAY);
+    enqueue(&app, softly::platform::jobs::admin::PurgeDeadJobs {}).await;
+    let left = strings(&app, "SELECT id FROM jobs").await;
+    assert_eq!(left, ["dead-later"], "31 days dead goes, 29 days dead stays");
 }
 
 async fn a_running_service_schedules_and_runs_its_periodic_tasks(backend: Backend) {
