@@ -54,7 +54,8 @@ impl Platform {
     /// shared limits, the cache and job dispatch through Redis; without: limits in
     /// memory, no cache, jobs polled from the database.
     pub async fn connect(config: Config, db: Db, clock: Clock) -> anyhow::Result<Self> {
-        let storage = storage::connect(&config.storage).await;
+        let storage =
+            storage::connect(&config.storage, &config.secret_key_bases.current, clock.clone()).await;
         let mailer = mail::connect(&config).await?;
         let redis = config
             .redis

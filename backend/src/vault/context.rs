@@ -3,7 +3,6 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 
-use super::upload_urls::UploadUrls;
 use crate::config::VaultLimits;
 use crate::http::extract::Authentication;
 use crate::platform::clock::Clock;
@@ -12,7 +11,7 @@ use crate::platform::storage::ObjectStore;
 use crate::platform::work::Work;
 
 /// What the vault's handlers and jobs share: the database and the store, the limits, a
-/// scratch folder for files being received, and the signer of embedded upload URLs.
+/// scratch folder for files being received.
 #[derive(Clone)]
 pub struct Vault {
     pub db: Db,
@@ -21,7 +20,6 @@ pub struct Vault {
     pub store: Arc<dyn ObjectStore>,
     pub limits: VaultLimits,
     pub scratch: PathBuf,
-    pub upload_urls: UploadUrls,
     pub api_url: String,
     pub authentication: Authentication,
 }

@@ -3,6 +3,7 @@
 use crate::codes;
 use crate::http::ApiError;
 use crate::invalid::Invalid;
+use crate::platform::storage::ReceiveError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -15,6 +16,10 @@ pub enum VaultError {
     InvalidSignature,
     #[error("This upload URL has expired; ask for a new one.")]
     UrlExpired,
+    #[error("the request body is too large")]
+    TooLarge,
+    #[error("The upload was interrupted: {0}.")]
+    BodyInterrupted(std::io::Error),
     #[error(transparent)]
     Invalid(#[from] Invalid),
     #[error(transparent)]
@@ -30,10 +35,26 @@ impl From<VaultError> for ApiError {
             VaultError::Database(e) => return e.into(),
             VaultError::Internal(e) => return e.into(),
             VaultError::NotFound => return ApiError::NOT_FOUND,
+            VaultError::TooLarge => return ApiError::PAYLOAD_TOO_LARGE,
+            VaultError::BodyInterrupted(_) => codes::BODY_INTERRUPTED,
             VaultError::QuotaExceeded => codes::QUOTA_EXCEEDED,
             VaultError::InvalidSignature => codes::INVALID_SIGNATURE,
             VaultError::UrlExpired => codes::URL_EXPIRED,
         };
         ApiError::explained(code, error.to_string())
+    }
+}
+
+impl From<ReceiveError> for VaultError {
+    fn from(error: ReceiveError) -> Self {
+        match error {
+            // Only the local-disk store receives through the API.
+            ReceiveError::NotHere => Self::NotFound,
+            ReceiveError::InvalidSignature => Self::InvalidSignature,
+            ReceiveError::Expired => Self::UrlExpired,
+            ReceiveError::TooLarge => Self::TooLarge,
+            ReceiveError::Interrupted(e) => Self::BodyInterrupted(e),
+            ReceiveError::Failed(e) => Self::Internal(e),
+        }
     }
 }

@@ -18,7 +18,6 @@ mod maintenance;
 mod processing;
 mod store;
 mod thumbnail;
-mod upload_urls;
 mod views;
 
 use std::time::Duration;
@@ -31,7 +30,6 @@ use utoipa_axum::routes;
 pub use deletion::DeleteObjects;
 pub use events::{DocumentDeleted, DocumentDetailsChanged};
 pub use maintenance::{PurgeExpiredUploads, RetryStuckDeletions};
-pub use upload_urls::UploadUrls;
 
 use crate::accounts::UserDeleted;
 use crate::capability::profile::SectionFn;
@@ -85,7 +83,6 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         store: platform.storage.clone(),
         limits: config.vault,
         scratch,
-        upload_urls: UploadUrls::new(&config.secret_key_bases.current),
         api_url: config.api_url.clone(),
         authentication: wiring.service::<Authentication>()?,
     };

@@ -4,9 +4,16 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use aws_sdk_s3::types::ServerSideEncryption;
+use bytes::Bytes;
 use futures_util::TryStreamExt;
-use softly::platform::storage::{LocalDisk, ObjectKey, ObjectStore, S3Store};
+use softly::config::Secret;
+use softly::platform::clock::{Clock, ClockHandle};
+use softly::platform::storage::{
+    ByteStream, Delivery, DownloadAs, LocalDisk, ObjectKey, ObjectStore, ReceiveError, S3Store, SignedPut,
+};
 
 use crate::helpers::test_service;
 
@@ -35,7 +42,7 @@ impl Fixture {
         std::fs::create_dir_all(&scratch).unwrap();
         match kind {
             Store::Disk => Self {
-                store: Arc::new(LocalDisk::new(scratch.join("objects"))),
+                store: Arc::new(disk(&scratch, Clock::system())),
                 s3: None,
                 scratch,
             },
@@ -73,6 +80,12 @@ impl Fixture {
         assert_eq!(object.size, bytes.len() as u64);
         Some(bytes)
     }
+}
+
+const SECRET: &str = "a-secret-key-base-for-the-storage-tests-0123456789";
+
+fn disk(scratch: &std::path::Path, clock: Clock) -> LocalDisk {
+    LocalDisk::new(scratch.join("objects"), &Secret::new(SECRET), clock)
 }
 
 macro_rules! on_both_stores {
@@ -172,6 +185,7 @@ async fn a_temporary_file_is_stored_whole_and_may_be_moved(kind: Store) {
 }
 
 on_both_stores!(
+    a_stored_object_is_delivered_and_a_missing_one_is_not_on_disk,
     a_stored_file_reads_back_byte_for_byte,
     storing_again_replaces_the_whole_object,
     a_missing_object_has_no_size_and_no_body,
@@ -212,4 +226,139 @@ async fn a_disk_write_leaves_no_temporary_files() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, ["original"]);
+}
+
+fn download() -> DownloadAs<'static> {
+    DownloadAs {
+        content_type: "application/pdf",
+        content_disposition: "attachment",
+        expires_in: Duration::from_secs(60),
+    }
+}
+
+async fn a_stored_object_is_delivered_and_a_missing_one_is_not_on_disk(kind: Store) {
+    let fixture = Fixture::new(kind).await;
+    let key = key("documents/g/original");
+    let (path, bytes) = fixture.file("g", 3000, 5);
+    fixture
+        .store
+        .put_file(&key, &path, "application/pdf")
+        .await
+        .unwrap();
+    match fixture.store.deliver(&key, download()).await.unwrap().unwrap() {
+        // A store that redirects signs a URL whose GET answers the bytes.
+        Delivery::Redirect(url) => {
+            assert!(fixture.s3.is_some());
+            let fetched = reqwest::get(url).await.unwrap().bytes().await.unwrap();
+            assert_eq!(fetched.to_vec(), bytes);
+        }
+        Delivery::Stream(object) => {
+            assert!(fixture.s3.is_none());
+            let chunks: Vec<Bytes> = object.body.try_collect().await.unwrap();
+            assert_eq!(chunks.concat(), bytes);
+        }
+    }
+    if fixture.s3.is_none() {
+        let none = ObjectKey::parse("documents/none/original").unwrap();
+        assert!(fixture.store.deliver(&none, download()).await.unwrap().is_none());
+    }
+}
+
+fn body(bytes: Vec<u8>) -> ByteStream {
+    Box::pin(futures_util::stream::iter([Ok(Bytes::from(bytes))]))
+}
+
+/// The local store's own upload URL: its expiry and signature as they are in the query.
+async fn signed_url(store: &LocalDisk, key: &ObjectKey) -> (i64, String) {
+    let presigned = store
+        .presign_put(
+            key,
+            "application/pdf",
+            "",
+            Duration::from_secs(900),
+            "http://api/receive",
+        )
+        .await
+        .unwrap();
+    assert_eq!(presigned.method, "PUT");
+    let query = presigned.url.strip_prefix("http://api/receive?").unwrap();
+    let (expires, signature) = query.split_once("&signature=").unwrap();
+    let expires = expires.strip_prefix("expires=").unwrap().parse().unwrap();
+    (expires, signature.to_string())
+}
+
+fn local(clock: Clock) -> (LocalDisk, PathBuf) {
+    let scratch = std::env::temp_dir().join(format!("softly-signed-{}", uuid::Uuid::now_v7().simple()));
+    (disk(&scratch, clock), scratch)
+}
+
+#[tokio::test]
+async fn a_disk_upload_url_stores_the_body_for_its_key_only_until_it_expires() {
+    let (clock, handle): (Clock, ClockHandle) = Clock::adjustable();
+    let (store, _scratch) = local(clock);
+    let key = key("documents/s/original");
+    let (expires, signature) = signed_url(&store, &key).await;
+    let signed = SignedPut {
+        expires_secs: expires,
+        signature: &signature,
+    };
+
+    let other = ObjectKey::parse("documents/t/original").unwrap();
+    let refused = store.receive(&other, signed, body(b"x".to_vec()), 100).await;
+    assert!(
+        matches!(refused, Err(ReceiveError::InvalidSignature)),
+        "{refused:?}"
+    );
+    let later = SignedPut {
+        expires_secs: expires + 1,
+        ..signed
+    };
+    let refused = store.receive(&key, later, body(b"x".to_vec()), 100).await;
+    assert!(
+        matches!(refused, Err(ReceiveError::InvalidSignature)),
+        "{refused:?}"
+    );
+    assert!(store.size(&key).await.unwrap().is_none());
+
+    store
+        .receive(&key, signed, body(b"%PDF-1.4".to_vec()), 100)
+        .await
+        .unwrap();
+    assert_eq!(store.size(&key).await.unwrap(), Some(8));
+
+    handle.advance(Duration::from_secs(901));
+    let refused = store.receive(&key, signed, body(b"%PDF-2".to_vec()), 100).await;
+    assert!(matches!(refused, Err(ReceiveError::Expired)), "{refused:?}");
+    assert_eq!(
+        store.size(&key).await.unwrap(),
+        Some(8),
+        "the object is unchanged"
+    );
+}
+
+#[tokio::test]
+async fn a_disk_upload_over_its_limit_stores_nothing_and_leaves_no_temporary_file() {
+    let (store, scratch) = local(Clock::system());
+    let key = key("documents/u/original");
+    let (expires, signature) = signed_url(&store, &key).await;
+    let signed = SignedPut {
+        expires_secs: expires,
+        signature: &signature,
+    };
+    let refused = store.receive(&key, signed, body(vec![7; 101]), 100).await;
+    assert!(matches!(refused, Err(ReceiveError::TooLarge)), "{refused:?}");
+    assert!(store.size(&key).await.unwrap().is_none());
+    let left = std::fs::read_dir(scratch.join("objects/documents/u"))
+        .unwrap()
+        .count();
+    assert_eq!(left, 0, "no temporary file is left");
+    store
+        .receive(&key, signed, body(vec![7; 100]), 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.size(&key).await.unwrap(),
+        Some(100),
+        "exactly the limit is accepted"
+    );
 }

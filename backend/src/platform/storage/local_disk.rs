@@ -1,22 +1,66 @@
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Context;
+use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 use tokio_util::io::ReaderStream;
 
-use super::{BoxFuture, ObjectKey, ObjectStore, StoredObject};
+use super::{
+    BoxFuture, ByteStream, Delivery, DownloadAs, ObjectKey, ObjectStore, Presigned, ReceiveError, SignedPut,
+    StoredObject, UrlSigner,
+};
+use crate::config::Secret;
+use crate::platform::clock::Clock;
 
 /// Objects as files below one folder. Writes go to a temporary file in the target's
 /// folder, are fsynced, then renamed over the target, and the folder is fsynced: a
-/// crash leaves the old object or the whole new one.
-#[derive(Debug, Clone)]
+/// crash leaves the old object or the whole new one. Clients send bytes to the API's
+/// receiving route with a URL this store signed; downloads stream through the API.
+#[derive(Clone)]
 pub struct LocalDisk {
     root: PathBuf,
+    signer: UrlSigner,
+    clock: Clock,
 }
 
 impl LocalDisk {
-    pub fn new(root: PathBuf) -> Self {
-        Self { root }
+    /// Objects below `root`; upload URLs signed with a key derived from `secret`, dated
+    /// by `clock`.
+    pub fn new(root: PathBuf, secret: &Secret, clock: Clock) -> Self {
+        Self {
+            root,
+            signer: UrlSigner::new(secret),
+            clock,
+        }
+    }
+
+    /// A temporary file beside `key`'s target, and its folder.
+    async fn temporary_beside(&self, key: &ObjectKey) -> anyhow::Result<(PathBuf, PathBuf)> {
+        let (_, folder) = self.target_and_folder(key).await?;
+        let temporary = folder.join(format!(".{}.tmp", uuid::Uuid::now_v7().simple()));
+        Ok((temporary, folder))
+    }
+
+    /// Streams `body` into `temporary`, `limit` bytes at most.
+    async fn write_body(temporary: &Path, mut body: ByteStream, limit: u64) -> Result<(), ReceiveError> {
+        let mut output = tokio::fs::File::create(temporary)
+            .await
+            .with_context(|| format!("while creating {}", temporary.display()))?;
+        let mut written: u64 = 0;
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(ReceiveError::Interrupted)?;
+            written += chunk.len() as u64;
+            if written > limit {
+                return Err(ReceiveError::TooLarge);
+            }
+            output
+                .write_all(&chunk)
+                .await
+                .context("while writing an upload")?;
+        }
+        output.flush().await.context("while writing an upload")?;
+        Ok(())
     }
 
     /// Where `key` lives and its folder, which is created if missing.
@@ -46,8 +90,8 @@ impl ObjectStore for LocalDisk {
         _content_type: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
-            let (target, folder) = self.target_and_folder(key).await?;
-            let temporary = folder.join(format!(".{}.tmp", uuid::Uuid::now_v7().simple()));
+            let target = self.path(key);
+            let (temporary, folder) = self.temporary_beside(key).await?;
             let written = async {
                 let mut input = tokio::fs::File::open(source).await?;
                 let mut output = tokio::fs::File::create(&temporary).await?;
@@ -126,5 +170,63 @@ impl ObjectStore for LocalDisk {
                 Err(e) => Err(e).with_context(|| format!("while deleting {key}")),
             }
         })
+    }
+
+    /// `receiver`, signed for `key` until `expires_in` from now.
+    fn presign_put<'a>(
+        &'a self,
+        key: &'a ObjectKey,
+        content_type: &'a str,
+        _checksum_sha256: &'a str,
+        expires_in: Duration,
+        receiver: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Presigned>> {
+        Box::pin(async move {
+            let expires = self.clock.now_secs() + expires_in.as_secs() as i64;
+            let signature = self.signer.signature(key, expires);
+            Ok(Presigned {
+                method: "PUT",
+                url: format!("{receiver}?expires={expires}&signature={signature}"),
+                headers: vec![("content-type".to_string(), content_type.to_string())],
+            })
+        })
+    }
+
+    fn receive<'a>(
+        &'a self,
+        key: &'a ObjectKey,
+        signed: SignedPut<'a>,
+        body: ByteStream,
+        limit: u64,
+    ) -> BoxFuture<'a, Result<(), ReceiveError>> {
+        Box::pin(async move {
+            if !self.signer.verify(key, signed.expires_secs, signed.signature) {
+                return Err(ReceiveError::InvalidSignature);
+            }
+            if signed.expires_secs < self.clock.now_secs() {
+                return Err(ReceiveError::Expired);
+            }
+            let (temporary, _) = self.temporary_beside(key).await?;
+            let received = match Self::write_body(&temporary, body, limit).await {
+                Ok(()) => self
+                    .put_temp_file(key, &temporary, "")
+                    .await
+                    .map_err(ReceiveError::from),
+                Err(refused) => Err(refused),
+            };
+            if received.is_err() {
+                let _ = tokio::fs::remove_file(&temporary).await;
+            }
+            received
+        })
+    }
+
+    /// The bytes, streamed through the API.
+    fn deliver<'a>(
+        &'a self,
+        key: &'a ObjectKey,
+        _download: DownloadAs<'a>,
+    ) -> BoxFuture<'a, anyhow::Result<Option<Delivery>>> {
+        Box::pin(async move { Ok(self.get(key).await?.map(Delivery::Stream)) })
     }
 }

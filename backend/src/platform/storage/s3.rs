@@ -8,7 +8,7 @@ use aws_sdk_s3::primitives::ByteStream as S3Body;
 use aws_sdk_s3::types::ServerSideEncryption;
 use tokio_util::io::ReaderStream;
 
-use super::{BoxFuture, DownloadAs, ObjectKey, ObjectStore, Presigned, StoredObject};
+use super::{BoxFuture, Delivery, DownloadAs, ObjectKey, ObjectStore, Presigned, StoredObject};
 use crate::config::S3Settings;
 
 /// Objects in one S3 bucket. Credentials come from the standard AWS chain: environment,
@@ -128,7 +128,8 @@ impl ObjectStore for S3Store {
         content_type: &'a str,
         checksum_sha256: &'a str,
         expires_in: Duration,
-    ) -> BoxFuture<'a, anyhow::Result<Option<Presigned>>> {
+        _receiver: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Presigned>> {
         Box::pin(async move {
             // Content type, encryption and checksum are signed: the client must send them
             // as given, and S3 refuses a body with another SHA-256.
@@ -143,15 +144,16 @@ impl ObjectStore for S3Store {
                 .presigned(PresigningConfig::expires_in(expires_in)?)
                 .await
                 .with_context(|| format!("while presigning an upload to {key}"))?;
-            Ok(Some(presigned("PUT", &request)))
+            Ok(presigned("PUT", &request))
         })
     }
 
-    fn presign_get<'a>(
+    /// A redirect to a presigned GET, answered with the given type and disposition.
+    fn deliver<'a>(
         &'a self,
         key: &'a ObjectKey,
         download: DownloadAs<'a>,
-    ) -> BoxFuture<'a, anyhow::Result<Option<Presigned>>> {
+    ) -> BoxFuture<'a, anyhow::Result<Option<Delivery>>> {
         Box::pin(async move {
             let request = self
                 .client
@@ -163,7 +165,7 @@ impl ObjectStore for S3Store {
                 .presigned(PresigningConfig::expires_in(download.expires_in)?)
                 .await
                 .with_context(|| format!("while presigning a download of {key}"))?;
-            Ok(Some(presigned("GET", &request)))
+            Ok(Some(Delivery::Redirect(request.uri().to_string())))
         })
     }
 }

@@ -4,7 +4,6 @@
 //! landed and accepts it only with the announced size, SHA-256 and an accepted type;
 //! otherwise the object and the upload are dropped and the answer says which check failed.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use axum::extract::{Path, Query, Request, State};
@@ -20,12 +19,13 @@ use crate::codes::{self, Code};
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
+use crate::platform::storage::SignedPut;
 use crate::platform::time::{DAY_MS, rfc3339};
 use crate::vault::admit::{admit, ensure_room};
 use crate::vault::context::Vault;
 use crate::vault::domain::{DetailsInput, FileType, Filename};
 use crate::vault::error::VaultError;
-use crate::vault::intake::{Intake, digest};
+use crate::vault::intake::digest;
 use crate::vault::store::uploads::{self, Upload};
 use crate::vault::views::{DocumentEnvelope, DocumentView, UploadTicket};
 use crate::vault::{deletion, keys};
@@ -111,33 +111,24 @@ pub async fn create_upload(
     };
     uploads::insert(state.db.pool(), &upload).await?;
 
-    let expires_ms = now + UPLOAD_URL_LIFETIME.as_millis() as i64;
-    let ticket = match state
+    // The store decides where the bytes go: S3 itself, or (local disk) the route below.
+    let receiver = format!("{}/v1/documents/uploads/{id}/content", state.api_url);
+    let presigned = state
         .store
-        .presign_put(&key, content_type, &upload.checksum_sha256, UPLOAD_URL_LIFETIME)
-        .await?
-    {
-        Some(presigned) => UploadTicket {
-            upload_id: id,
-            url: presigned.url,
-            method: presigned.method,
-            headers: presigned.headers.into_iter().collect(),
-            expires_at: rfc3339(expires_ms),
-        },
-        None => {
-            let expires = expires_ms / 1000;
-            let signature = state.upload_urls.signature(&id, expires);
-            UploadTicket {
-                url: format!(
-                    "{}/v1/documents/uploads/{id}/content?expires={expires}&signature={signature}",
-                    state.api_url
-                ),
-                upload_id: id,
-                method: "PUT",
-                headers: BTreeMap::from([("content-type".to_string(), content_type.to_string())]),
-                expires_at: rfc3339(expires_ms),
-            }
-        }
+        .presign_put(
+            &key,
+            content_type,
+            &upload.checksum_sha256,
+            UPLOAD_URL_LIFETIME,
+            &receiver,
+        )
+        .await?;
+    let ticket = UploadTicket {
+        upload_id: id,
+        url: presigned.url,
+        method: presigned.method,
+        headers: presigned.headers.into_iter().collect(),
+        expires_at: rfc3339(now + UPLOAD_URL_LIFETIME.as_millis() as i64),
     };
     Ok((StatusCode::CREATED, axum::Json(ticket)))
 }
@@ -149,6 +140,7 @@ pub struct SignedUrl {
     signature: String,
 }
 
+// The local-disk store signed the URL and checks it (`ObjectStore::receive`).
 /// Receive the file of a direct upload (embedded default only; with S3 the ticket
 /// points at the bucket). Authorised by the URL's signature, not a bearer token.
 #[utoipa::path(put, path = "/documents/uploads/{upload_id}/content", tag = "vault",
@@ -166,37 +158,25 @@ pub async fn put_upload_content(
     signed: Result<Query<SignedUrl>, axum::extract::rejection::QueryRejection>,
     request: Request,
 ) -> Result<StatusCode, ApiError> {
-    const BAD_SIGNATURE: VaultError = VaultError::InvalidSignature;
     let id = parse_id(&id)?;
-    let Query(signed) = signed.map_err(|_| BAD_SIGNATURE)?;
-    if !state.upload_urls.verify(&id, signed.expires, &signed.signature) {
-        return Err(BAD_SIGNATURE.into());
-    }
-    if signed.expires * 1000 < state.clock.now_ms() {
-        return Err(VaultError::UrlExpired.into());
-    }
+    let Query(signed) = signed.map_err(|_| VaultError::InvalidSignature)?;
     let upload = uploads::find_live(state.db.pool(), &id, None, state.clock.now_ms())
         .await?
         .ok_or(ApiError::NOT_FOUND)?;
-    let mut intake = Intake::create(&state.scratch, state.limits.max_upload_bytes)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let mut body = request.into_body().into_data_stream();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::explained(
-                codes::BODY_INTERRUPTED,
-                format!("The upload was interrupted: {e}."),
-            )
-        })?;
-        intake.write(&chunk).await?;
-    }
-    let received = intake.finish().await.map_err(|e| ApiError::Internal(e.into()))?;
     let key = keys::stored(&upload.object_key)?;
+    let body = request
+        .into_body()
+        .into_data_stream()
+        .map(|chunk| chunk.map_err(std::io::Error::other));
+    let signed = SignedPut {
+        expires_secs: signed.expires,
+        signature: &signed.signature,
+    };
     state
         .store
-        .put_temp_file(&key, received.file.path(), &upload.content_type)
-        .await?;
+        .receive(&key, signed, Box::pin(body), state.limits.max_upload_bytes)
+        .await
+        .map_err(VaultError::from)?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -13,7 +13,7 @@ use super::owned_document;
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::AuthUser;
-use crate::platform::storage::DownloadAs;
+use crate::platform::storage::{Delivery, DownloadAs};
 use crate::vault::context::Vault;
 use crate::vault::keys;
 
@@ -75,11 +75,14 @@ async fn serve(state: &Vault, key: &str, content_type: &str, filename: &str) -> 
         content_disposition: &disposition,
         expires_in: DOWNLOAD_URL_LIFETIME,
     };
-    if let Some(presigned) = state.store.presign_get(&key, download).await? {
-        let location = HeaderValue::from_str(&presigned.url).map_err(anyhow::Error::new)?;
-        return Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response());
-    }
-    let object = state.store.get(&key).await?.ok_or(ApiError::NOT_FOUND)?;
+    let object = match state.store.deliver(&key, download).await? {
+        Some(Delivery::Redirect(url)) => {
+            let location = HeaderValue::from_str(&url).map_err(anyhow::Error::new)?;
+            return Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response());
+        }
+        Some(Delivery::Stream(object)) => object,
+        None => return Err(ApiError::NOT_FOUND),
+    };
     let headers = [
         (
             header::CONTENT_TYPE,

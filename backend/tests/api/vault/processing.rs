@@ -57,12 +57,7 @@ async fn a_stored_file_changed_after_upload_fails_its_check(setup: Setup) {
     let key = vault.objects().await.remove(0);
     let other = std::env::temp_dir().join(format!("softly-other-{}", uuid::Uuid::now_v7().simple()));
     std::fs::write(&other, pdf(1000, 2)).unwrap();
-    let store: std::sync::Arc<dyn softly::platform::storage::ObjectStore> = match &vault.s3 {
-        Some(s3) => std::sync::Arc::new(s3.clone()),
-        None => std::sync::Arc::new(softly::platform::storage::LocalDisk::new(
-            vault.app.data_dir.join("objects"),
-        )),
-    };
+    let store = vault.app.wired.platform.storage.clone();
     let key = softly::platform::storage::ObjectKey::parse(&key).unwrap();
     store.put_file(&key, &other, "application/pdf").await.unwrap();
     let workers = vault.app.wired.start_workers(1);
