@@ -206,6 +206,12 @@ impl TestApp {
             .await
     }
 
+    /// `DELETE /v1/me` with the test password, as the signed-in user `token`.
+    pub async fn delete_account(&self, token: &str) -> Response {
+        let body = json!({"password": PASSWORD});
+        self.send(Method::DELETE, "/v1/me", token, Some(body)).await
+    }
+
     /// Signs up and signs in a new user; returns their email and token pair.
     pub async fn signed_in_user(&self) -> (String, Value) {
         let email = format!("user-{}@example.com", uuid::Uuid::now_v7().simple());

@@ -137,14 +137,7 @@ async fn deleting_the_account_removes_it_and_everything_it_owns(backend: Backend
     let app = TestApp::spawn(backend).await;
     let (email, pair) = app.signed_in_user().await;
     let (_, other) = app.signed_in_user().await;
-    let response = app
-        .send(
-            Method::DELETE,
-            "/v1/me",
-            bearer(&pair),
-            Some(json!({"password": PASSWORD})),
-        )
-        .await;
+    let response = app.delete_account(bearer(&pair)).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
     assert_eq!(

@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 
 use super::samples::{pdf, png};
 use super::{Setup, VaultApp, code_of, on_both_setups};
-use crate::helpers::PASSWORD;
 
 async fn lists_are_newest_first_paged_by_cursor_and_filtered_by_kind(setup: Setup) {
     let vault = VaultApp::spawn(setup).await;
@@ -192,15 +191,7 @@ async fn deleting_the_account_removes_every_document_and_object(setup: Setup) {
     super::direct_upload::land(&vault, &token, &pdf(321, 3)).await;
     assert_eq!(vault.objects_after_jobs().await.len(), 5);
 
-    let response = vault
-        .app
-        .send(
-            Method::DELETE,
-            "/v1/me",
-            &token,
-            Some(json!({"password": PASSWORD})),
-        )
-        .await;
+    let response = vault.app.delete_account(&token).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT, "{email}");
     let left = vault.objects_after_jobs().await;
     assert_eq!(left.len(), 1, "{left:?}");

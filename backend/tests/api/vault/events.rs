@@ -4,13 +4,12 @@
 
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode};
-use serde_json::json;
+use reqwest::StatusCode;
 use softly::accounts::UserDeleted;
 
 use super::samples::pdf;
 use super::{Setup, VaultApp, on_both_setups};
-use crate::helpers::{PASSWORD, bearer};
+use crate::helpers::bearer;
 
 /// A user with two documents, processed; their id and token.
 async fn user_with_documents(vault: &VaultApp) -> (String, String) {
@@ -61,15 +60,7 @@ async fn a_deletion_committed_before_a_crash_still_removes_every_object(setup: S
     // The process's workers die with it: nothing runs after the commit.
     workers.shutdown(Duration::from_secs(1)).await;
 
-    let response = vault
-        .app
-        .send(
-            Method::DELETE,
-            "/v1/me",
-            &token,
-            Some(json!({"password": PASSWORD})),
-        )
-        .await;
+    let response = vault.app.delete_account(&token).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(vault.objects().await.len(), 2, "nothing removed yet");
     assert_eq!(
