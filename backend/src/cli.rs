@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
+use crate::config::{Config, LogFormat};
 use crate::platform::clock::Clock;
 use crate::platform::db;
 use crate::platform::jobs::admin;
@@ -74,7 +74,7 @@ pub fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    telemetry::init(config.log_format);
+    telemetry::init(config.log_format, &config.log_filter);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -82,11 +82,15 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let log_format = config.log_format;
     match runtime.block_on(run(command, config)) {
         Ok(()) => ExitCode::SUCCESS,
+        // Said once: as a log event where logs are read by machines, else to a person.
         Err(error) => {
-            tracing::error!(error = format!("{error:#}"), "softly failed");
-            eprintln!("softly: {error:#}");
+            match log_format {
+                LogFormat::Json => tracing::error!(error = format!("{error:#}"), "softly failed"),
+                LogFormat::Pretty => eprintln!("softly: {error:#}"),
+            }
             ExitCode::FAILURE
         }
     }

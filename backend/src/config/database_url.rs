@@ -50,4 +50,9 @@ impl DatabaseUrl {
     pub fn expose(&self) -> &str {
         self.url.expose()
     }
+
+    /// The URL without its password, for `softly config`.
+    pub fn redacted(&self) -> String {
+        self.url.redacted_url()
+    }
 }

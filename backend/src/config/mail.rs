@@ -62,19 +62,23 @@ impl MailTransport {
         }
     }
 
-    /// One line for `softly config`.
-    pub fn describe(&self) -> String {
+    /// Its lines for `softly config`.
+    pub fn describe(&self) -> Vec<String> {
         match self {
-            Self::File => "MAIL_TRANSPORT=file".into(),
-            Self::Ses(ses) => format!(
-                "MAIL_TRANSPORT=ses in {}{}",
-                ses.region,
-                ses.endpoint
-                    .as_deref()
-                    .map(|e| format!(" via {e}"))
-                    .unwrap_or_default()
-            ),
-            Self::Smtp(_) => "MAIL_TRANSPORT=smtp, SMTP_URL=[redacted]".into(),
+            Self::File => vec!["MAIL_TRANSPORT=file".into()],
+            Self::Ses(ses) => vec![
+                "MAIL_TRANSPORT=ses".into(),
+                format!("AWS_REGION={}", ses.region),
+                format!("SES_ENDPOINT={}", ses.endpoint.as_deref().unwrap_or("")),
+                format!(
+                    "SES_CONFIGURATION_SET={}",
+                    ses.configuration_set.as_deref().unwrap_or("")
+                ),
+            ],
+            Self::Smtp(url) => vec![
+                "MAIL_TRANSPORT=smtp".into(),
+                format!("SMTP_URL={}", url.redacted_url()),
+            ],
         }
     }
 }

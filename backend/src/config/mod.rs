@@ -46,6 +46,9 @@ impl Environment {
     }
 }
 
+/// What is logged when `RUST_LOG` is not set.
+pub const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -84,6 +87,8 @@ pub struct Config {
     pub mail_from: Mailbox,
     pub mail_transport: MailTransport,
     pub log_format: LogFormat,
+    /// `RUST_LOG`: which events are logged.
+    pub log_filter: String,
     pub trusted_proxies: Vec<IpNet>,
     /// Concurrent in-process job workers of `softly serve`; 0 leaves jobs to `softly worker`.
     pub job_workers: usize,
@@ -166,6 +171,7 @@ impl Config {
             mail_from,
             mail_transport: MailTransport::from_lookup(lookup)?,
             log_format,
+            log_filter: lookup("RUST_LOG").unwrap_or_else(|| DEFAULT_LOG_FILTER.into()),
             trusted_proxies,
             job_workers: parse_var("JOB_WORKERS", lookup("JOB_WORKERS"), 2)?,
             job_poll_interval: Duration::from_millis(parse_var(
@@ -233,9 +239,7 @@ impl Config {
             format!("BIND={}", self.bind),
             format!("PORT={}", self.port),
             format!("SOFTLY_DATA_DIR={}", self.data_dir.display()),
-            format!("DATABASE_URL=[redacted] ({backend})"),
-            self.storage.describe(),
-            RedisConfig::describe(self.redis.as_ref()),
+            format!("DATABASE_URL={} ({backend})", self.database_url.redacted()),
             format!(
                 "SECRET_KEY_BASE=[redacted] ({} key(s))",
                 self.secret_key_bases.all().count()
@@ -243,8 +247,8 @@ impl Config {
             format!("APP_URL={}", self.app_url),
             format!("API_URL={}", self.api_url),
             format!("MAIL_FROM={}", self.mail_from),
-            self.mail_transport.describe(),
             format!("LOG_FORMAT={}", self.log_format.as_str()),
+            format!("RUST_LOG={}", self.log_filter),
             format!("TRUSTED_PROXIES={}", proxies.join(",")),
             format!("JOB_WORKERS={}", self.job_workers),
             format!("JOB_POLL_INTERVAL_MS={}", self.job_poll_interval.as_millis()),
@@ -262,6 +266,9 @@ impl Config {
                 self.database_acquire_timeout.as_millis()
             ),
         ];
+        lines.extend(self.storage.describe());
+        lines.extend(RedisConfig::describe(self.redis.as_ref()));
+        lines.extend(self.mail_transport.describe());
         lines.extend(self.vault.describe());
         lines
     }

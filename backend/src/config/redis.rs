@@ -38,11 +38,16 @@ impl RedisConfig {
         }))
     }
 
-    /// One line for `softly config`.
-    pub fn describe(config: Option<&Self>) -> String {
+    /// Its lines for `softly config`.
+    pub fn describe(config: Option<&Self>) -> Vec<String> {
         match config {
-            Some(redis) => format!("REDIS_URL=[redacted] (prefix {})", redis.prefix),
-            None => "REDIS_URL= (none: no cache, limits in memory, jobs polled from the database)".into(),
+            Some(redis) => vec![
+                format!("REDIS_URL={}", redis.url.redacted_url()),
+                format!("REDIS_PREFIX={}", redis.prefix),
+            ],
+            None => {
+                vec!["REDIS_URL= (none: no cache, limits in memory, jobs polled from the database)".into()]
+            }
         }
     }
 }

@@ -53,19 +53,15 @@ impl StorageConfig {
         }))
     }
 
-    /// One line for `softly config`.
-    pub fn describe(&self) -> String {
+    /// Its lines for `softly config`.
+    pub fn describe(&self) -> Vec<String> {
         match self {
-            Self::LocalDisk(root) => format!("STORAGE=local disk at {}", root.display()),
-            Self::S3(s3) => format!(
-                "STORAGE=s3 bucket {} in {}{}",
-                s3.bucket,
-                s3.region,
-                s3.endpoint
-                    .as_deref()
-                    .map(|e| format!(" via {e}"))
-                    .unwrap_or_default()
-            ),
+            Self::LocalDisk(root) => vec![format!("S3_BUCKET= (none: local disk at {})", root.display())],
+            Self::S3(s3) => vec![
+                format!("S3_BUCKET={}", s3.bucket),
+                format!("AWS_REGION={}", s3.region),
+                format!("S3_ENDPOINT={}", s3.endpoint.as_deref().unwrap_or("")),
+            ],
         }
     }
 }

@@ -9,7 +9,10 @@ use utoipa::{Modify, OpenApi};
         title = "Softly API",
         description = "One calm place for the stuff that quietly piles up. JSON over HTTPS; errors are application/problem+json (RFC 9457) with a stable `code`.",
     ),
-    servers((url = "https://api.mysoftly.app")),
+    servers(
+        (url = "https://api.mysoftly.app", description = "Production"),
+        (url = "http://localhost:3000", description = "The embedded default (`cargo run`)"),
+    ),
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions, passwords, profile"),

@@ -59,7 +59,13 @@ pub fn make(source: &Path, target: &Path, max_pixels: u64) -> Result<Dimensions,
     let orientation = decoder.orientation().map_err(|e| unreadable(&e))?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| unreadable(&e))?;
     image.apply_orientation(orientation);
-    let small = image.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE).to_rgb8();
+    // Shrunk to fit, never enlarged: a small image keeps its size.
+    let fits = image.width() <= THUMBNAIL_SIZE && image.height() <= THUMBNAIL_SIZE;
+    let small = if fits {
+        image.to_rgb8()
+    } else {
+        image.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE).to_rgb8()
+    };
     let file = std::fs::File::create(target).map_err(|e| unreadable(&e))?;
     let mut writer = BufWriter::new(file);
     small

@@ -42,9 +42,80 @@ fn config_prints_the_resolved_values_with_secrets_redacted() {
     assert!(output.status.success());
     let printed = String::from_utf8(output.stdout).unwrap();
     assert!(printed.contains("PORT=8080"));
-    assert!(printed.contains("DATABASE_URL=[redacted] (postgres)"));
+    assert!(printed.contains("DATABASE_URL=postgres://softly:[redacted]@db.internal/softly (postgres)"));
     assert!(printed.contains("LOG_FORMAT=json"));
     assert!(!printed.contains("hunter2") && !printed.contains(secret));
+}
+
+#[test]
+fn config_prints_every_variable_it_reads_and_no_secret() {
+    let env = [
+        ("REDIS_URL", "rediss://:cache-password@cache.internal:6379"),
+        ("REDIS_PREFIX", "softly-staging"),
+        ("S3_BUCKET", "softly-storage-staging"),
+        ("S3_ENDPOINT", "http://s3.internal:9000"),
+        ("AWS_REGION", "eu-west-1"),
+        ("MAIL_TRANSPORT", "smtp"),
+        ("SMTP_URL", "smtps://mailer:mail-password@smtp.internal:465"),
+        ("RUST_LOG", "debug"),
+    ];
+    let printed = String::from_utf8(softly(&["config"], &env).stdout).unwrap();
+    for line in [
+        "REDIS_URL=rediss://:[redacted]@cache.internal:6379",
+        "REDIS_PREFIX=softly-staging",
+        "S3_BUCKET=softly-storage-staging",
+        "S3_ENDPOINT=http://s3.internal:9000",
+        "AWS_REGION=eu-west-1",
+        "SMTP_URL=smtps://mailer:[redacted]@smtp.internal:465",
+        "RUST_LOG=debug",
+    ] {
+        assert!(
+            printed.lines().any(|l| l == line),
+            "{line} missing from\n{printed}"
+        );
+    }
+    assert!(!printed.contains("cache-password") && !printed.contains("mail-password"));
+
+    let embedded = String::from_utf8(softly(&["config"], &[]).stdout).unwrap();
+    let database = embedded.lines().find(|l| l.starts_with("DATABASE_URL=")).unwrap();
+    assert!(
+        database.starts_with("DATABASE_URL=sqlite://") && database.contains("softly.db"),
+        "the embedded database file is shown: {database}"
+    );
+    assert!(embedded.contains("RUST_LOG=info,sqlx=warn"), "{embedded}");
+}
+
+#[test]
+fn logs_written_to_a_pipe_carry_no_colour_codes() {
+    let output = softly(&["migrate"], &[("LOG_FORMAT", "pretty")]);
+    assert!(output.status.success());
+    let logs = String::from_utf8(output.stdout).unwrap();
+    assert!(logs.contains("migrations are up to date"), "{logs}");
+    assert!(!logs.contains('\u{1b}'), "{logs:?}");
+}
+
+#[test]
+fn a_failing_command_says_why_once() {
+    let unreachable = [
+        ("DATABASE_URL", "postgres://nobody@127.0.0.1:1/nothing"),
+        ("DATABASE_ACQUIRE_TIMEOUT_MS", "500"),
+    ];
+    for format in ["pretty", "json"] {
+        let mut env = unreachable.to_vec();
+        env.push(("LOG_FORMAT", format));
+        let output = softly(&["migrate"], &env);
+        assert_eq!(output.status.code(), Some(1));
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(
+            said.matches("while connecting to the database").count(),
+            1,
+            "{format}: {said}"
+        );
+    }
 }
 
 #[test]

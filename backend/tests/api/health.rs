@@ -40,6 +40,29 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
     }
     assert!(document["paths"]["/v1/me"]["delete"].is_object());
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+    let servers: Vec<&str> = document["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|server| server["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(servers, ["https://api.mysoftly.app", "http://localhost:3000"]);
+}
+
+async fn a_file_body_is_described_as_binary(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let document: Value = app.get("/openapi.json", None).await.json().await.unwrap();
+    let put = &document["paths"]["/v1/documents/uploads/{upload_id}/content"]["put"];
+    let mut schema = &put["requestBody"]["content"]["application/octet-stream"]["schema"];
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap();
+        schema = &document["components"]["schemas"][name];
+    }
+    assert_eq!(
+        (schema["type"].as_str(), schema["format"].as_str()),
+        (Some("string"), Some("binary")),
+        "{schema}"
+    );
 }
 
 async fn unknown_routes_and_methods_are_problems(backend: Backend) {
@@ -109,6 +132,7 @@ crate::on_both_backends!(
     up_answers_200_while_the_database_answers,
     up_answers_503_when_the_database_is_gone,
     the_openapi_document_describes_every_route,
+    a_file_body_is_described_as_binary,
     unknown_routes_and_methods_are_problems,
     a_sane_request_id_is_echoed_and_a_bad_one_replaced,
     responses_carry_security_headers,

@@ -362,3 +362,36 @@ async fn a_disk_upload_over_its_limit_stores_nothing_and_leaves_no_temporary_fil
         "exactly the limit is accepted"
     );
 }
+
+#[tokio::test]
+async fn deleting_the_last_object_of_a_folder_removes_the_folders_it_empties_on_disk() {
+    let fixture = Fixture::new(Store::Disk).await;
+    let (path, _) = fixture.file("any", 10, 1);
+    let original = key("documents/u1/d1/original");
+    let thumbnail = key("documents/u1/d1/thumbnail.jpg");
+    let other = key("documents/u1/d2/original");
+    for key in [&original, &thumbnail, &other] {
+        fixture.store.put_file(key, &path, "image/png").await.unwrap();
+    }
+    let objects = fixture.scratch.join("objects");
+    fixture.store.delete(&original).await.unwrap();
+    assert!(
+        objects.join("documents/u1/d1").exists(),
+        "the thumbnail is still there"
+    );
+    fixture.store.delete(&thumbnail).await.unwrap();
+    assert!(!objects.join("documents/u1/d1").exists());
+    assert!(
+        objects.join("documents/u1").exists(),
+        "another document is still there"
+    );
+    fixture.store.delete(&other).await.unwrap();
+    assert!(!objects.join("documents").exists());
+    assert!(objects.exists(), "the root stays");
+    fixture.store.put_file(&other, &path, "image/png").await.unwrap();
+    assert_eq!(
+        fixture.read(&other).await.unwrap().len(),
+        10,
+        "writing makes the folders again"
+    );
+}

@@ -35,18 +35,29 @@ impl LocalDisk {
         }
     }
 
-    /// A temporary file beside `key`'s target, and its folder.
-    async fn temporary_beside(&self, key: &ObjectKey) -> anyhow::Result<(PathBuf, PathBuf)> {
+    /// A new, empty temporary file beside `key`'s target, with its path and folder. A
+    /// folder that a deletion emptied and removed in the meantime is made again; once the
+    /// file exists the folder is not empty, so it stays until the file is renamed.
+    async fn temporary_beside(&self, key: &ObjectKey) -> anyhow::Result<(tokio::fs::File, PathBuf, PathBuf)> {
         let (_, folder) = self.target_and_folder(key).await?;
         let temporary = folder.join(format!(".{}.tmp", uuid::Uuid::now_v7().simple()));
-        Ok((temporary, folder))
+        let created = match tokio::fs::File::create(&temporary).await {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                tokio::fs::create_dir_all(&folder).await?;
+                tokio::fs::File::create(&temporary).await
+            }
+            created => created,
+        };
+        let file = created.with_context(|| format!("while creating {}", temporary.display()))?;
+        Ok((file, temporary, folder))
     }
 
-    /// Streams `body` into `temporary`, `limit` bytes at most.
-    async fn write_body(temporary: &Path, mut body: ByteStream, limit: u64) -> Result<(), ReceiveError> {
-        let mut output = tokio::fs::File::create(temporary)
-            .await
-            .with_context(|| format!("while creating {}", temporary.display()))?;
+    /// Streams `body` into `output`, `limit` bytes at most.
+    async fn write_body(
+        mut output: tokio::fs::File,
+        mut body: ByteStream,
+        limit: u64,
+    ) -> Result<(), ReceiveError> {
         let mut written: u64 = 0;
         while let Some(chunk) = body.next().await {
             let chunk = chunk.map_err(ReceiveError::Interrupted)?;
@@ -91,10 +102,9 @@ impl ObjectStore for LocalDisk {
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
             let target = self.path(key);
-            let (temporary, folder) = self.temporary_beside(key).await?;
+            let (mut output, temporary, folder) = self.temporary_beside(key).await?;
             let written = async {
                 let mut input = tokio::fs::File::open(source).await?;
-                let mut output = tokio::fs::File::create(&temporary).await?;
                 tokio::io::copy(&mut input, &mut output).await?;
                 output.flush().await?;
                 output.sync_all().await?;
@@ -123,7 +133,15 @@ impl ObjectStore for LocalDisk {
                 .sync_all()
                 .await
                 .with_context(|| format!("while syncing {}", source.display()))?;
-            match tokio::fs::rename(source, &target).await {
+            let renamed = match tokio::fs::rename(source, &target).await {
+                // A deletion emptied and removed the folder meanwhile: make it again.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && source.exists() => {
+                    tokio::fs::create_dir_all(&folder).await?;
+                    tokio::fs::rename(source, &target).await
+                }
+                renamed => renamed,
+            };
+            match renamed {
                 Ok(()) => {
                     tokio::fs::File::open(&folder).await?.sync_all().await?;
                     Ok(())
@@ -162,13 +180,25 @@ impl ObjectStore for LocalDisk {
         })
     }
 
+    /// Removes the file, then the folders it leaves empty (up to the root).
     fn delete<'a>(&'a self, key: &'a ObjectKey) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
-            match tokio::fs::remove_file(self.path(key)).await {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                Err(e) => Err(e).with_context(|| format!("while deleting {key}")),
+            let path = self.path(key);
+            match tokio::fs::remove_file(&path).await {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e).with_context(|| format!("while deleting {key}")),
             }
+            // A folder another object still uses is not empty and stays; one a writer
+            // is about to use is made again by it (`target_and_folder`).
+            let mut folder = path.parent();
+            while let Some(current) = folder.filter(|f| *f != self.root && f.starts_with(&self.root)) {
+                if tokio::fs::remove_dir(current).await.is_err() {
+                    break;
+                }
+                folder = current.parent();
+            }
+            Ok(())
         })
     }
 
@@ -206,8 +236,8 @@ impl ObjectStore for LocalDisk {
             if signed.expires_secs < self.clock.now_secs() {
                 return Err(ReceiveError::Expired);
             }
-            let (temporary, _) = self.temporary_beside(key).await?;
-            let received = match Self::write_body(&temporary, body, limit).await {
+            let (output, temporary, _) = self.temporary_beside(key).await?;
+            let received = match Self::write_body(output, body, limit).await {
                 Ok(()) => self
                     .put_temp_file(key, &temporary, "")
                     .await

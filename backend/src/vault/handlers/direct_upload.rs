@@ -133,6 +133,11 @@ pub async fn create_upload(
     Ok((StatusCode::CREATED, axum::Json(ticket)))
 }
 
+/// A file's bytes, sent as they are.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBytes(#[allow(dead_code)] Vec<u8>);
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SignedUrl {
@@ -145,7 +150,7 @@ pub struct SignedUrl {
 /// points at the bucket). Authorised by the URL's signature, not a bearer token.
 #[utoipa::path(put, path = "/documents/uploads/{upload_id}/content", tag = "vault",
     params(("upload_id" = String, Path, description = "Upload id"), SignedUrl),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    request_body(content = FileBytes, content_type = "application/octet-stream"),
     responses(
         (status = 204, description = "Stored; now complete the upload"),
         (status = 403, description = "The URL's signature is wrong or expired", body = Problem, content_type = "application/problem+json"),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{owned_document, parse_id};
-use crate::codes;
+use crate::codes::{self, Code};
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
@@ -115,8 +115,14 @@ pub async fn show_document(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDocumentRequest {
-    title: Option<String>,
-    kind: Option<String>,
+    /// Cannot be cleared: `null` is refused.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    title: Option<Option<String>>,
+    /// Cannot be cleared: `null` is refused.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    kind: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, format = Date)]
     issued_on: Option<Option<String>>,
@@ -126,6 +132,15 @@ pub struct UpdateDocumentRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     notes: Option<Option<String>>,
+}
+
+/// The 422 for `null` sent to a field every document has.
+fn cannot_clear(field: &'static str, code: Code) -> ApiError {
+    ApiError::invalid(
+        field,
+        code,
+        format!("Every document has a {field}: send a new one or leave the field out."),
+    )
 }
 
 /// A field that is present, possibly `null`.
@@ -152,11 +167,13 @@ pub async fn update_document(
     let current_date = |raw: &Option<String>, field| raw.as_deref().map(|d| parse_date(field, d)).transpose();
     let merged = Details {
         title: match &body.title {
-            Some(raw) => parse_title(raw)?,
+            Some(Some(raw)) => parse_title(raw)?,
+            Some(None) => return Err(cannot_clear("title", codes::TITLE_REQUIRED)),
             None => document.title.clone(),
         },
         kind: match &body.kind {
-            Some(raw) => DocumentKind::parse(raw)?,
+            Some(Some(raw)) => DocumentKind::parse(raw)?,
+            Some(None) => return Err(cannot_clear("kind", codes::INVALID_KIND)),
             None => document.kind,
         },
         issued_on: match &body.issued_on {

@@ -112,7 +112,33 @@ async fn patch_changes_only_what_it_names_and_refuses_bad_values(setup: Setup) {
             "{body}"
         );
     }
+    // What every document has cannot be cleared: null is refused, naming the field.
+    for (field, code) in [("title", "title_required"), ("kind", "invalid_kind")] {
+        let body = json!({ field: null });
+        let response = vault
+            .app
+            .send(Method::PATCH, &path, &token, Some(body.clone()))
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(
+            (problem["code"].as_str(), problem["field"].as_str()),
+            (Some(code), Some(field))
+        );
+    }
+    for (body, code) in [(json!({"title": "   "}), "title_required")] {
+        let response = vault
+            .app
+            .send(Method::PATCH, &path, &token, Some(body.clone()))
+            .await;
+        assert_eq!(
+            code_of(response, StatusCode::UNPROCESSABLE_ENTITY).await,
+            code,
+            "{body}"
+        );
+    }
     let now = vault.app.get_json(&path, &token).await["document"].clone();
+    assert_eq!(now["kind"], "insurance", "refused changes changed nothing");
     assert_eq!(
         now["title"], "Car insurance 2027",
         "refused changes changed nothing"

@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use super::samples::{GPS_MARKER, contains, jpeg_with_gps, pdf};
+use super::samples::{GPS_MARKER, contains, jpeg_with_gps, pdf, png};
 use super::{Setup, VaultApp, on_both_setups};
 
 async fn the_original_downloads_as_an_attachment_of_its_sniffed_type(setup: Setup) {
@@ -83,7 +83,24 @@ async fn thumbnails_carry_no_location_and_the_original_keeps_it(setup: Setup) {
     assert_eq!(kept, original, "the original stays byte for byte");
 }
 
+async fn a_small_image_is_never_enlarged_in_its_thumbnail(setup: Setup) {
+    let vault = VaultApp::spawn(setup).await;
+    let token = vault.user().await;
+    let id = vault.uploaded(&token, "small.png", png(64, 48), &[]).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(vault.settled(&token, &id).await["status"], "ready");
+    let (status, _, thumbnail) = vault
+        .fetch(&format!("/v1/documents/{id}/thumbnail"), &token)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let decoded = image::load_from_memory(&thumbnail).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (64, 48));
+}
+
 on_both_setups!(
+    a_small_image_is_never_enlarged_in_its_thumbnail,
     the_original_downloads_as_an_attachment_of_its_sniffed_type,
     thumbnails_carry_no_location_and_the_original_keeps_it,
 );
