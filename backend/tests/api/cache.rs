@@ -34,9 +34,7 @@ async fn me(app: &TestApp, token: &str) -> (StatusCode, Value) {
 }
 
 async fn a_warm_me_needs_no_database(backend: Backend) {
-    let Some(redis) = test_service("SOFTLY_TEST_REDIS_URL", "Redis") else {
-        return;
-    };
+    let redis = test_service("SOFTLY_TEST_REDIS_URL");
     let prefix = fresh_prefix();
     let cached = TestApp::spawn_with(
         backend.clone(),
@@ -62,9 +60,7 @@ async fn a_warm_me_needs_no_database(backend: Backend) {
 }
 
 async fn changes_through_one_replica_show_at_once_on_the_other(backend: Backend) {
-    let Some(redis) = test_service("SOFTLY_TEST_REDIS_URL", "Redis") else {
-        return;
-    };
+    let redis = test_service("SOFTLY_TEST_REDIS_URL");
     let (first, second) = replicas(backend, &redis).await;
     let (_, pair) = first.signed_in_user().await;
     let token = bearer(&pair);
@@ -98,9 +94,7 @@ async fn changes_through_one_replica_show_at_once_on_the_other(backend: Backend)
 }
 
 async fn a_password_change_ends_other_sessions_on_every_replica(backend: Backend) {
-    let Some(redis) = test_service("SOFTLY_TEST_REDIS_URL", "Redis") else {
-        return;
-    };
+    let redis = test_service("SOFTLY_TEST_REDIS_URL");
     let (first, second) = replicas(backend, &redis).await;
     let (email, pair) = first.signed_in_user().await;
     let kept = bearer(&pair).to_string();
@@ -172,11 +166,13 @@ async fn without_redis_the_cache_is_bypassed_and_up_says_so(backend: Backend) {
 }
 
 on_both_backends!(
+    needs softly_test_redis "set SOFTLY_TEST_REDIS_URL (a Redis server) to run":
     a_warm_me_needs_no_database,
     changes_through_one_replica_show_at_once_on_the_other,
     a_password_change_ends_other_sessions_on_every_replica,
-    without_redis_the_cache_is_bypassed_and_up_says_so,
 );
+
+on_both_backends!(without_redis_the_cache_is_bypassed_and_up_says_so);
 
 fn cache_on(url: &str, prefix: &str) -> Cache {
     let env = [("REDIS_URL", url), ("REDIS_PREFIX", prefix)];
@@ -200,10 +196,12 @@ async fn cached(cache: &Cache, key: &str) -> Option<String> {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(softly_test_redis),
+    ignore = "set SOFTLY_TEST_REDIS_URL (a Redis server) to run"
+)]
 async fn a_reader_that_lost_a_race_does_not_put_back_what_was_retired() {
-    let Some(redis) = test_service("SOFTLY_TEST_REDIS_URL", "Redis") else {
-        return;
-    };
+    let redis = test_service("SOFTLY_TEST_REDIS_URL");
     let cache = cache_on(&redis, &fresh_prefix());
     fill(&cache, "k", "fresh").await;
     assert_eq!(cached(&cache, "k").await.as_deref(), Some("fresh"));
@@ -223,10 +221,9 @@ async fn a_reader_that_lost_a_race_does_not_put_back_what_was_retired() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(softly_test_redis_server), ignore = "needs redis-server on PATH")]
 async fn an_invalidation_missed_while_redis_was_frozen_retires_everything_once_it_returns() {
-    let Some(redis) = PrivateRedis::start() else {
-        return;
-    };
+    let redis = PrivateRedis::start();
     let prefix = fresh_prefix();
     let (writer, reader) = (cache_on(&redis.url, &prefix), cache_on(&redis.url, &prefix));
     fill(&reader, "profile", "before").await;

@@ -53,9 +53,7 @@ async fn drains_within(app: &TestApp, limit: Duration) -> bool {
 }
 
 async fn a_job_committed_on_one_replica_wakes_a_worker_of_another(backend: Backend) {
-    let Some(redis) = test_service("SOFTLY_TEST_REDIS_URL", "Redis") else {
-        return;
-    };
+    let redis = test_service("SOFTLY_TEST_REDIS_URL");
     let (api, _worker) = api_and_worker(backend.clone(), Some(&redis)).await;
     commit_a_job(&api).await;
     assert!(
@@ -71,9 +69,7 @@ async fn a_job_committed_on_one_replica_wakes_a_worker_of_another(backend: Backe
 }
 
 async fn jobs_committed_while_redis_was_gone_run_when_it_returns(backend: Backend) {
-    let Some(mut redis) = PrivateRedis::start() else {
-        return;
-    };
+    let mut redis = PrivateRedis::start();
     let (api, _worker) = api_and_worker(backend, Some(&redis.url)).await;
     commit_a_job(&api).await;
     assert!(drains_within(&api, Duration::from_secs(5)).await);
@@ -94,6 +90,11 @@ async fn jobs_committed_while_redis_was_gone_run_when_it_returns(backend: Backen
 }
 
 on_both_backends!(
+    needs softly_test_redis "set SOFTLY_TEST_REDIS_URL (a Redis server) to run":
     a_job_committed_on_one_replica_wakes_a_worker_of_another,
+);
+
+on_both_backends!(
+    needs softly_test_redis_server "needs redis-server on PATH":
     jobs_committed_while_redis_was_gone_run_when_it_returns,
 );

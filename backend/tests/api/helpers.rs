@@ -24,30 +24,53 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// PostgreSQL when `SOFTLY_TEST_DATABASE_URL` is set. In CI it must be.
-    pub fn postgres() -> Option<Self> {
-        test_service("SOFTLY_TEST_DATABASE_URL", "PostgreSQL").map(Self::Postgres)
+    /// PostgreSQL at `SOFTLY_TEST_DATABASE_URL` (its variants are ignored when the tests
+    /// were built without it).
+    pub fn postgres() -> Self {
+        Self::Postgres(test_service("SOFTLY_TEST_DATABASE_URL"))
     }
 }
 
-/// The address of an optional test server from `var`; under CI (`CI=true`) a missing
-/// one fails the test instead of skipping it, so CI always runs every variant.
-pub fn test_service(var: &str, what: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(value) if !value.is_empty() => Some(value),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI must set {var} so the {what} variant runs")
-        }
-        _ => {
-            eprintln!("{var} is not set: {what} variant not run");
-            None
-        }
-    }
+/// The address of a test server from `var`. A test that needs one is ignored unless
+/// `var` was set when the tests were built (`build.rs`), so here it must be set too.
+pub fn test_service(var: &str) -> String {
+    std::env::var(var)
+        .ok()
+        .filter(|value| !value.is_empty())
+        .unwrap_or_else(|| panic!("{var} was set when these tests were built: set it when running them too"))
 }
 
-/// Runs each named `async fn(Backend)` once on SQLite and once on PostgreSQL.
+/// Runs each named `async fn(Backend)` once on SQLite and once on PostgreSQL; the
+/// PostgreSQL variant is ignored (and says why) unless `SOFTLY_TEST_DATABASE_URL` was
+/// set when the tests were built. `needs <cfg> "<reason>":` first: both variants also
+/// need that service, and are grouped in a module named after it.
 #[macro_export]
 macro_rules! on_both_backends {
+    (needs $cfg:ident $why:literal: $($name:ident),* $(,)?) => {
+        mod $cfg {
+            mod sqlite {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    #[cfg_attr(not($cfg), ignore = $why)]
+                    async fn $name() {
+                        super::super::$name($crate::helpers::Backend::Sqlite).await;
+                    }
+                )*
+            }
+            mod postgres {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    #[cfg_attr(
+                        not(all(softly_test_postgres, $cfg)),
+                        ignore = "needs SOFTLY_TEST_DATABASE_URL, and as the SQLite variant says"
+                    )]
+                    async fn $name() {
+                        super::super::$name($crate::helpers::Backend::postgres()).await;
+                    }
+                )*
+            }
+        }
+    };
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(
@@ -60,14 +83,35 @@ macro_rules! on_both_backends {
         mod postgres {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[cfg_attr(
+                    not(softly_test_postgres),
+                    ignore = "set SOFTLY_TEST_DATABASE_URL (a PostgreSQL server) to run"
+                )]
                 async fn $name() {
-                    if let Some(backend) = $crate::helpers::Backend::postgres() {
-                        super::$name(backend).await;
-                    }
+                    super::$name($crate::helpers::Backend::postgres()).await;
                 }
             )*
         }
     };
+}
+
+/// Under CI every variant runs: none may be ignored for want of a service.
+#[test]
+fn under_ci_every_service_variant_is_built_to_run() {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        let missing: Vec<&str> = [
+            (cfg!(softly_test_postgres), "SOFTLY_TEST_DATABASE_URL"),
+            (cfg!(softly_test_redis), "SOFTLY_TEST_REDIS_URL"),
+            (cfg!(softly_test_s3), "SOFTLY_TEST_S3_ENDPOINT"),
+            (cfg!(softly_test_ses), "SOFTLY_TEST_SES_ENDPOINT"),
+            (cfg!(softly_test_smtp), "SOFTLY_TEST_SMTP_URL"),
+            (cfg!(softly_test_redis_server), "redis-server on PATH"),
+        ]
+        .into_iter()
+        .filter_map(|(built, var)| (!built).then_some(var))
+        .collect();
+        assert!(missing.is_empty(), "CI must provide {missing:?}");
+    }
 }
 
 /// A running application and what a test needs to talk to it.

@@ -237,14 +237,14 @@ async fn a_job_longer_than_its_lease_keeps_it_while_its_worker_lives(backend: Ba
     assert!(!queue.renew(&job, "holder").await.unwrap());
 }
 
-/// Signals through a fresh Redis prefix, when a test Redis is configured.
-fn dispatch() -> Option<Dispatch> {
-    let url = crate::helpers::test_service("SOFTLY_TEST_REDIS_URL", "Redis")?;
+/// Signals through a fresh Redis prefix of the test Redis.
+fn dispatch() -> Dispatch {
+    let url = crate::helpers::test_service("SOFTLY_TEST_REDIS_URL");
     let prefix = format!("test-{}", uuid::Uuid::now_v7().simple());
     let env = [("REDIS_URL", url), ("REDIS_PREFIX", prefix)];
     let lookup = |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
     let config = RedisConfig::from_lookup(&lookup).unwrap().unwrap();
-    Some(Dispatch::new(Redis::new(&config).unwrap()))
+    Dispatch::new(Redis::new(&config).unwrap())
 }
 
 /// Lets freshly spawned workers settle, commits a job, rings, and waits up to 3 s for
@@ -263,9 +263,7 @@ async fn commit_and_wait_for_a_run(app: &TestApp, queue: &JobQueue, runs: &Lengt
 }
 
 async fn a_busy_process_leaves_redis_signals_to_an_idle_one(backend: Backend) {
-    let Some(dispatch) = dispatch() else {
-        return;
-    };
+    let dispatch = dispatch();
     let app = quiet_app(backend).await;
     // Two processes: each its own queue handle, one Redis list between them.
     let (queue, other) = (
@@ -347,11 +345,15 @@ async fn a_panicking_handler_fails_its_attempt_and_the_worker_lives_on(backend: 
 
 crate::on_both_backends!(
     a_panicking_handler_fails_its_attempt_and_the_worker_lives_on,
-    a_busy_process_leaves_redis_signals_to_an_idle_one,
     a_job_longer_than_its_lease_keeps_it_while_its_worker_lives,
     a_committed_job_runs_once_and_is_removed,
     a_job_of_a_rolled_back_change_never_exists,
     a_failing_job_is_retried_with_backoff_then_kept_dead,
     a_lapsed_lease_is_taken_over_and_the_old_worker_cannot_finish_it,
     shutdown_hands_a_running_job_back_to_the_queue,
+);
+
+crate::on_both_backends!(
+    needs softly_test_redis "set SOFTLY_TEST_REDIS_URL (a Redis server) to run":
+    a_busy_process_leaves_redis_signals_to_an_idle_one,
 );
