@@ -14,10 +14,8 @@ use crate::http;
 use crate::platform::Platform;
 use crate::platform::clock::Clock;
 use crate::platform::db::{self, Db, Migration, PLATFORM_MIGRATIONS};
-use crate::platform::jobs::admin::{PurgeDeadJobs, PurgeDeadJobsHandler};
-use crate::platform::jobs::{JobRegistry, WorkerPool, spawn_workers};
-use crate::platform::mail::{SendLetter, SendLetterHandler};
-use crate::platform::schedule::{Schedule, Scheduler};
+use crate::platform::jobs::{WorkerPool, spawn_workers};
+use crate::platform::schedule::Scheduler;
 
 /// The platform's and every capability's migrations.
 pub fn migrations() -> Vec<&'static [Migration]> {
@@ -51,22 +49,6 @@ impl Wired {
         })
     }
 
-    /// Every job kind this binary runs: the capabilities' and the platform's own.
-    pub fn job_registry(&self) -> JobRegistry {
-        let platform = &self.platform;
-        self.assembled
-            .jobs
-            .clone()
-            .register::<PurgeDeadJobs, _>(PurgeDeadJobsHandler {
-                db: platform.db.clone(),
-                clock: platform.clock.clone(),
-            })
-            .register::<SendLetter, _>(SendLetterHandler {
-                mailer: platform.mailer.clone(),
-                from: platform.config.mail_from.clone(),
-            })
-    }
-
     /// The HTTP application: every capability's routes, the platform's, `/openapi.json`
     /// (completed with what only the finished wiring knows), and the middleware.
     pub fn router(&self) -> axum::Router {
@@ -84,7 +66,7 @@ impl Wired {
     pub fn start_workers(&self, count: usize) -> WorkerPool {
         spawn_workers(
             self.platform.jobs.clone(),
-            self.job_registry(),
+            self.assembled.jobs.clone(),
             count,
             self.platform.config.job_poll_interval,
         )
@@ -93,20 +75,14 @@ impl Wired {
     /// Starts the scheduler of every periodic task when the configuration enables it.
     pub fn start_scheduler(&self) -> Option<Scheduler> {
         let tick = self.platform.config.scheduler_tick?;
-        let schedule = Schedule::new()
-            .every("jobs.purge_dead", 24 * HOUR, PurgeDeadJobs {})
-            .merge(self.assembled.schedule.clone())
-            .expect("capabilities' task names were checked when they were assembled");
         Some(Scheduler::spawn(
             self.platform.db.clone(),
             self.platform.jobs.clone(),
-            schedule,
+            self.assembled.schedule.clone(),
             tick,
         ))
     }
 }
-
-const HOUR: Duration = Duration::from_secs(3600);
 
 /// A built application: migrated database, bound listener, not yet serving.
 pub struct Application {

@@ -130,7 +130,8 @@ impl Assembled {
 }
 
 /// Wires `definitions` in order on `platform`; fixes event subscriptions and profile
-/// sections.
+/// sections. The platform's own jobs and periodic tasks are part of the result; a job
+/// kind or task name used twice is an error.
 pub fn assemble(platform: &Platform, definitions: &[Definition]) -> anyhow::Result<Assembled> {
     let mut wiring = Wiring {
         platform: platform.clone(),
@@ -140,8 +141,8 @@ pub fn assemble(platform: &Platform, definitions: &[Definition]) -> anyhow::Resu
     };
     let mut routes = OpenApiRouter::new();
     let mut file_routes = OpenApiRouter::new();
-    let mut jobs = JobRegistry::new();
-    let mut schedule = Schedule::new();
+    let mut jobs = platform.jobs();
+    let mut schedule = platform.schedule();
     let mut subscriptions = Vec::new();
     for definition in definitions {
         let capability = (definition.wire)(&mut wiring)

@@ -19,17 +19,20 @@ pub mod time;
 pub mod work;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::config::Config;
 use cache::Cache;
 use clock::Clock;
 use db::Db;
 use events::Events;
-use jobs::JobQueue;
+use jobs::admin::{PurgeDeadJobs, PurgeDeadJobsHandler};
 use jobs::dispatch::Dispatch;
+use jobs::{JobQueue, JobRegistry};
 use limits::{MemoryLimiter, RateLimiter, RedisLimiter};
-use mail::Mailer;
+use mail::{Mailer, SendLetter, SendLetterHandler};
 use redis::Redis;
+use schedule::Schedule;
 use storage::ObjectStore;
 use work::Work;
 
@@ -88,6 +91,28 @@ impl Platform {
             clock,
             db,
         })
+    }
+
+    /// The platform's own jobs: dead jobs purged, generic letters sent.
+    pub fn jobs(&self) -> JobRegistry {
+        JobRegistry::new()
+            .register::<PurgeDeadJobs, _>(PurgeDeadJobsHandler {
+                db: self.db.clone(),
+                clock: self.clock.clone(),
+            })
+            .register::<SendLetter, _>(SendLetterHandler {
+                mailer: self.mailer.clone(),
+                from: self.config.mail_from.clone(),
+            })
+    }
+
+    /// The platform's own periodic tasks.
+    pub fn schedule(&self) -> Schedule {
+        Schedule::new().every(
+            "jobs.purge_dead",
+            Duration::from_secs(24 * 3600),
+            PurgeDeadJobs {},
+        )
     }
 
     /// What a capability's changes go through (see [`work`]).
