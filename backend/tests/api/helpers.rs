@@ -431,8 +431,29 @@ fn decode_quoted_printable(body: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// An empty database of `backend`, not migrated, with what drops it after the test.
+pub async fn empty_database(backend: Backend) -> (Db, Option<DroppedDatabase>) {
+    let (url, dropped) = match backend {
+        Backend::Sqlite => {
+            let file =
+                std::env::temp_dir().join(format!("softly-empty-{}.db", uuid::Uuid::now_v7().simple()));
+            (format!("sqlite://{}?mode=rwc", file.display()), None)
+        }
+        Backend::Postgres(server) => {
+            let database = DroppedDatabase::create(&server).await;
+            (database.url.clone(), Some(database))
+        }
+    };
+    let lookup = |name: &str| (name == "DATABASE_URL").then(|| url.clone());
+    let config = Config::from_lookup(&lookup).expect("a database URL is configuration enough");
+    let db = Db::connect(&config.database_url, 2, Duration::from_secs(5))
+        .await
+        .unwrap();
+    (db, dropped)
+}
+
 /// A PostgreSQL database made for one test and dropped after it.
-struct DroppedDatabase {
+pub struct DroppedDatabase {
     server: String,
     name: String,
     url: String,

@@ -13,6 +13,7 @@ mod jobs;
 mod login;
 mod maintenance;
 mod me;
+mod migrations;
 mod password_reset;
 mod refresh;
 mod ses;
