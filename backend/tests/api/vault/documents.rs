@@ -99,6 +99,7 @@ async fn patch_changes_only_what_it_names_and_refuses_bad_values(setup: Setup) {
         (json!({"expires_on": "2026-01-01"}), "expires_before_issued"),
         (json!({"kind": "diary"}), "invalid_kind"),
         (json!({"title": ""}), "title_required"),
+        (json!({"title": "   "}), "title_required"),
         (json!({"issued_on": "soon"}), "invalid_date"),
         (json!({"owner": "someone else"}), "invalid_body"),
     ] {
@@ -124,17 +125,6 @@ async fn patch_changes_only_what_it_names_and_refuses_bad_values(setup: Setup) {
         assert_eq!(
             (problem["code"].as_str(), problem["field"].as_str()),
             (Some(code), Some(field))
-        );
-    }
-    for (body, code) in [(json!({"title": "   "}), "title_required")] {
-        let response = vault
-            .app
-            .send(Method::PATCH, &path, &token, Some(body.clone()))
-            .await;
-        assert_eq!(
-            code_of(response, StatusCode::UNPROCESSABLE_ENTITY).await,
-            code,
-            "{body}"
         );
     }
     let now = vault.app.get_json(&path, &token).await["document"].clone();
