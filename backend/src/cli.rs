@@ -72,6 +72,11 @@ pub fn main() -> ExitCode {
         for line in config.redacted_lines() {
             println!("{line}");
         }
+        let uses_aws = matches!(config.storage, crate::config::StorageConfig::S3(_))
+            || matches!(config.mail_transport, crate::config::MailTransport::Ses(_));
+        if uses_aws {
+            println!("{}", crate::platform::aws::describe_environment_credentials());
+        }
         return ExitCode::SUCCESS;
     }
     telemetry::init(config.log_format, &config.log_filter);

@@ -57,9 +57,8 @@ impl Platform {
     /// shared limits, the cache and job dispatch through Redis; without: limits in
     /// memory, no cache, jobs polled from the database.
     pub async fn connect(config: Config, db: Db, clock: Clock) -> anyhow::Result<Self> {
-        let storage =
-            storage::connect(&config.storage, &config.secret_key_bases.current, clock.clone()).await;
-        let mailer = mail::connect(&config).await?;
+        let storage = storage::connect(&config.storage, &config.secret_key_bases.current, clock.clone())?;
+        let mailer = mail::connect(&config)?;
         let redis = config
             .redis
             .as_ref()

@@ -58,6 +58,8 @@ fn config_prints_every_variable_it_reads_and_no_secret() {
         ("MAIL_TRANSPORT", "smtp"),
         ("SMTP_URL", "smtps://mailer:mail-password@smtp.internal:465"),
         ("RUST_LOG", "debug"),
+        ("AWS_ACCESS_KEY_ID", "AKIACONFIGEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "aws-secret-value"),
     ];
     let printed = String::from_utf8(softly(&["config"], &env).stdout).unwrap();
     for line in [
@@ -68,13 +70,16 @@ fn config_prints_every_variable_it_reads_and_no_secret() {
         "AWS_REGION=eu-west-1",
         "SMTP_URL=smtps://mailer:[redacted]@smtp.internal:465",
         "RUST_LOG=debug",
+        "# AWS credentials: key AKIACONFIGEXAMPLE (AWS_ACCESS_KEY_ID)",
     ] {
         assert!(
             printed.lines().any(|l| l == line),
             "{line} missing from\n{printed}"
         );
     }
-    assert!(!printed.contains("cache-password") && !printed.contains("mail-password"));
+    for secret in ["cache-password", "mail-password", "aws-secret-value"] {
+        assert!(!printed.contains(secret), "{secret} printed in\n{printed}");
+    }
 
     let embedded = String::from_utf8(softly(&["config"], &[]).stdout).unwrap();
     let database = embedded.lines().find(|l| l.starts_with("DATABASE_URL=")).unwrap();
@@ -83,6 +88,10 @@ fn config_prints_every_variable_it_reads_and_no_secret() {
         "the embedded database file is shown: {database}"
     );
     assert!(embedded.contains("RUST_LOG=info,sqlx=warn"), "{embedded}");
+    assert!(
+        !embedded.contains("AWS credentials"),
+        "the embedded default uses no AWS: {embedded}"
+    );
 }
 
 #[test]

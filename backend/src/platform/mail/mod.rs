@@ -26,12 +26,12 @@ pub trait Mailer: Send + Sync + 'static {
 }
 
 /// The mailer the configuration names.
-pub async fn connect(config: &crate::config::Config) -> anyhow::Result<std::sync::Arc<dyn Mailer>> {
+pub fn connect(config: &crate::config::Config) -> anyhow::Result<std::sync::Arc<dyn Mailer>> {
     Ok(match &config.mail_transport {
         crate::config::MailTransport::File => {
             std::sync::Arc::new(FileMailer::new(config.data_dir.join("mail")))
         }
-        crate::config::MailTransport::Ses(ses) => std::sync::Arc::new(SesMailer::connect(ses).await),
+        crate::config::MailTransport::Ses(ses) => std::sync::Arc::new(SesMailer::connect(ses)?),
         crate::config::MailTransport::Smtp(url) => std::sync::Arc::new(SmtpMailer::new(url)?),
     })
 }

@@ -142,9 +142,13 @@ pub enum ReceiveError {
 
 /// The store the configuration names; a local disk signs its upload URLs with a key
 /// derived from `secret` and dates them by `clock`.
-pub async fn connect(config: &StorageConfig, secret: &Secret, clock: Clock) -> Arc<dyn ObjectStore> {
-    match config {
+pub fn connect(
+    config: &StorageConfig,
+    secret: &Secret,
+    clock: Clock,
+) -> anyhow::Result<Arc<dyn ObjectStore>> {
+    Ok(match config {
         StorageConfig::LocalDisk(root) => Arc::new(LocalDisk::new(root.clone(), secret, clock)),
-        StorageConfig::S3(settings) => Arc::new(S3Store::connect(settings).await),
-    }
+        StorageConfig::S3(settings) => Arc::new(S3Store::connect(settings)?),
+    })
 }

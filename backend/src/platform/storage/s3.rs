@@ -2,66 +2,147 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context;
-use aws_sdk_s3::Client;
-use aws_sdk_s3::config::Credentials;
-use aws_sdk_s3::presigning::{PresignedRequest, PresigningConfig};
-use aws_sdk_s3::primitives::ByteStream as S3Body;
-use aws_sdk_s3::types::ServerSideEncryption;
-use tokio_util::io::ReaderStream;
+use bytes::Bytes;
+use futures_util::TryStreamExt;
+use reqwest::{Method, StatusCode, Url};
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncReadExt;
 
 use super::{BoxFuture, Delivery, DownloadAs, ObjectKey, ObjectStore, Presigned, StoredObject};
 use crate::config::S3Settings;
+use crate::platform::aws::{AwsClient, AwsError, Body, Credentials, Keys, Request};
 
-/// Objects in one S3 bucket. Credentials come from the standard AWS chain: environment,
-/// profile, the ECS task role (`AWS_CONTAINER_CREDENTIALS_*`) or instance metadata.
-/// Every write asks for server-side encryption.
-#[derive(Debug, Clone)]
+/// Objects in one S3 bucket, through S3's REST API signed with SigV4. Credentials come
+/// from the standard chain (environment, profile, the ECS task role): see
+/// [`crate::platform::aws::credentials`]. Every write asks for server-side encryption.
+#[derive(Clone)]
 pub struct S3Store {
-    client: Client,
+    aws: AwsClient,
     bucket: String,
+    /// The bucket's URL, ending in `/`: virtual-hosted on AWS, path-style on an
+    /// S3-compatible server of one's own.
+    bucket_url: Url,
 }
 
+const ENCRYPTION: (&str, &str) = ("x-amz-server-side-encryption", "AES256");
+
 impl S3Store {
-    pub async fn connect(settings: &S3Settings) -> Self {
-        Self::with_config(settings, Self::builder(settings).await)
+    pub fn connect(settings: &S3Settings) -> anyhow::Result<Self> {
+        Self::with_client(settings, AwsClient::from_environment("s3", &settings.region)?)
     }
 
     /// A store that signs with these keys instead of the standard chain's: for an
     /// S3-compatible server of one's own (tests run one inside their process).
-    pub async fn connect_with_keys(
+    pub fn connect_with_keys(
         settings: &S3Settings,
         access_key_id: &str,
         secret_access_key: &str,
-    ) -> Self {
-        let credentials = Credentials::new(access_key_id, secret_access_key, None, None, "static keys");
-        let config = Self::builder(settings).await.credentials_provider(credentials);
-        Self::with_config(settings, config)
+    ) -> anyhow::Result<Self> {
+        let keys = Keys {
+            access_key_id: access_key_id.into(),
+            secret_access_key: crate::config::Secret::new(secret_access_key),
+            session_token: None,
+        };
+        let aws = AwsClient::with_credentials(
+            "s3",
+            &settings.region,
+            Credentials::fixed(keys),
+            reqwest::Client::new(),
+        );
+        Self::with_client(settings, aws)
     }
 
-    async fn builder(settings: &S3Settings) -> aws_sdk_s3::config::Builder {
-        let shared = crate::platform::aws::sdk_config(&settings.region).await;
-        let config = aws_sdk_s3::config::Builder::from(&shared);
-        match &settings.endpoint {
-            Some(endpoint) => config.endpoint_url(endpoint).force_path_style(true),
-            None => config,
-        }
-    }
-
-    fn with_config(settings: &S3Settings, config: aws_sdk_s3::config::Builder) -> Self {
-        Self {
-            client: Client::from_conf(config.build()),
+    fn with_client(settings: &S3Settings, aws: AwsClient) -> anyhow::Result<Self> {
+        let raw = match &settings.endpoint {
+            Some(endpoint) => format!("{}/{}/", endpoint.trim_end_matches('/'), settings.bucket),
+            None => format!(
+                "https://{}.s3.{}.amazonaws.com/",
+                settings.bucket, settings.region
+            ),
+        };
+        let bucket_url = Url::parse(&raw).with_context(|| format!("{raw:?} is not a URL for the bucket"))?;
+        Ok(Self {
+            aws,
             bucket: settings.bucket.clone(),
-        }
-    }
-
-    /// The SDK client, for operations outside the trait (tests create buckets with it).
-    pub fn client(&self) -> &Client {
-        &self.client
+            bucket_url,
+        })
     }
 
     pub fn bucket(&self) -> &str {
         &self.bucket
     }
+
+    /// Sends a signed request for `key` (None: the bucket itself), for calls outside the
+    /// trait (tests create buckets and read headers with it). A refusal is an error.
+    pub async fn request(
+        &self,
+        method: Method,
+        key: Option<&ObjectKey>,
+        headers: &[(&str, &str)],
+        body: Bytes,
+    ) -> anyhow::Result<reqwest::Response> {
+        let headers = headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        let body = if body.is_empty() {
+            Body::Empty
+        } else {
+            Body::Bytes(body)
+        };
+        self.aws
+            .send(&self.object_request(method, key, headers, body))
+            .await
+    }
+
+    fn url(&self, key: Option<&ObjectKey>) -> Url {
+        match key {
+            // An ObjectKey holds only characters a URL path keeps as they are.
+            Some(key) => self
+                .bucket_url
+                .join(key.as_str())
+                .expect("an object key is a relative path"),
+            None => self.bucket_url.clone(),
+        }
+    }
+
+    fn object_request(
+        &self,
+        method: Method,
+        key: Option<&ObjectKey>,
+        headers: Vec<(String, String)>,
+        body: Body,
+    ) -> Request {
+        Request {
+            method,
+            url: self.url(key),
+            query: Vec::new(),
+            headers,
+            body,
+        }
+    }
+
+    /// Sends a request whose refusals are answers: a missing object is `Ok(None)`.
+    async fn send_finding(
+        &self,
+        method: Method,
+        key: &ObjectKey,
+    ) -> anyhow::Result<Option<reqwest::Response>> {
+        match self
+            .aws
+            .send(&self.object_request(method, Some(key), Vec::new(), Body::Empty))
+            .await
+        {
+            Ok(response) => Ok(Some(response)),
+            // HEAD has no body to say NoSuchKey: its 404 is the answer.
+            Err(error) if error.downcast_ref::<AwsError>().is_some_and(is_missing) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+fn is_missing(error: &AwsError) -> bool {
+    error.status == StatusCode::NOT_FOUND && matches!(error.code.as_str(), "NoSuchKey" | "Not Found")
 }
 
 impl ObjectStore for S3Store {
@@ -72,17 +153,20 @@ impl ObjectStore for S3Store {
         content_type: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
-            let body = S3Body::from_path(source)
+            let (sha256_hex, len) = file_sha256(source)
                 .await
                 .with_context(|| format!("while reading {}", source.display()))?;
-            self.client
-                .put_object()
-                .bucket(&self.bucket)
-                .key(key.as_str())
-                .content_type(content_type)
-                .server_side_encryption(ServerSideEncryption::Aes256)
-                .body(body)
-                .send()
+            let headers = vec![
+                ("content-type".to_string(), content_type.to_string()),
+                (ENCRYPTION.0.to_string(), ENCRYPTION.1.to_string()),
+            ];
+            let body = Body::File {
+                path: source.to_path_buf(),
+                sha256_hex,
+                len,
+            };
+            self.aws
+                .send(&self.object_request(Method::PUT, Some(key), headers, body))
                 .await
                 .with_context(|| format!("while storing {key} in S3"))?;
             Ok(())
@@ -91,52 +175,32 @@ impl ObjectStore for S3Store {
 
     fn size<'a>(&'a self, key: &'a ObjectKey) -> BoxFuture<'a, anyhow::Result<Option<u64>>> {
         Box::pin(async move {
-            match self
-                .client
-                .head_object()
-                .bucket(&self.bucket)
-                .key(key.as_str())
-                .send()
+            let head = self
+                .send_finding(Method::HEAD, key)
                 .await
-            {
-                Ok(head) => Ok(Some(head.content_length().unwrap_or(0).max(0) as u64)),
-                Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(None),
-                Err(e) => Err(e).with_context(|| format!("while reading the size of {key} in S3")),
-            }
+                .with_context(|| format!("while reading the size of {key} in S3"))?;
+            Ok(head.map(|head| content_length(&head)))
         })
     }
 
     fn get<'a>(&'a self, key: &'a ObjectKey) -> BoxFuture<'a, anyhow::Result<Option<StoredObject>>> {
         Box::pin(async move {
-            match self
-                .client
-                .get_object()
-                .bucket(&self.bucket)
-                .key(key.as_str())
-                .send()
+            let object = self
+                .send_finding(Method::GET, key)
                 .await
-            {
-                Ok(object) => {
-                    let size = object.content_length().unwrap_or(0).max(0) as u64;
-                    Ok(Some(StoredObject {
-                        size,
-                        body: Box::pin(ReaderStream::new(object.body.into_async_read())),
-                    }))
-                }
-                Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),
-                Err(e) => Err(e).with_context(|| format!("while reading {key} from S3")),
-            }
+                .with_context(|| format!("while reading {key} from S3"))?;
+            Ok(object.map(|object| StoredObject {
+                size: content_length(&object),
+                body: Box::pin(object.bytes_stream().map_err(std::io::Error::other)),
+            }))
         })
     }
 
     fn delete<'a>(&'a self, key: &'a ObjectKey) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
             // S3 answers 204 for a missing key too: deleting is idempotent.
-            self.client
-                .delete_object()
-                .bucket(&self.bucket)
-                .key(key.as_str())
-                .send()
+            self.aws
+                .send(&self.object_request(Method::DELETE, Some(key), Vec::new(), Body::Empty))
                 .await
                 .with_context(|| format!("while deleting {key} from S3"))?;
             Ok(())
@@ -154,18 +218,27 @@ impl ObjectStore for S3Store {
         Box::pin(async move {
             // Content type, encryption and checksum are signed: the client must send them
             // as given, and S3 refuses a body with another SHA-256.
-            let request = self
-                .client
-                .put_object()
-                .bucket(&self.bucket)
-                .key(key.as_str())
-                .content_type(content_type)
-                .server_side_encryption(ServerSideEncryption::Aes256)
-                .checksum_sha256(checksum_sha256)
-                .presigned(PresigningConfig::expires_in(expires_in)?)
+            let headers = vec![
+                ("content-type".to_string(), content_type.to_string()),
+                (ENCRYPTION.0.to_string(), ENCRYPTION.1.to_string()),
+                ("x-amz-checksum-sha256".to_string(), checksum_sha256.to_string()),
+            ];
+            let url = self
+                .aws
+                .presign(
+                    Method::PUT,
+                    &self.url(Some(key)),
+                    Vec::new(),
+                    headers.clone(),
+                    expires_in,
+                )
                 .await
                 .with_context(|| format!("while presigning an upload to {key}"))?;
-            Ok(presigned("PUT", &request))
+            Ok(Presigned {
+                method: "PUT",
+                url,
+                headers,
+            })
         })
     }
 
@@ -176,28 +249,52 @@ impl ObjectStore for S3Store {
         download: DownloadAs<'a>,
     ) -> BoxFuture<'a, anyhow::Result<Option<Delivery>>> {
         Box::pin(async move {
-            let request = self
-                .client
-                .get_object()
-                .bucket(&self.bucket)
-                .key(key.as_str())
-                .response_content_type(download.content_type)
-                .response_content_disposition(download.content_disposition)
-                .presigned(PresigningConfig::expires_in(download.expires_in)?)
+            let query = vec![
+                (
+                    "response-content-type".to_string(),
+                    download.content_type.to_string(),
+                ),
+                (
+                    "response-content-disposition".to_string(),
+                    download.content_disposition.to_string(),
+                ),
+            ];
+            let url = self
+                .aws
+                .presign(
+                    Method::GET,
+                    &self.url(Some(key)),
+                    query,
+                    Vec::new(),
+                    download.expires_in,
+                )
                 .await
                 .with_context(|| format!("while presigning a download of {key}"))?;
-            Ok(Some(Delivery::Redirect(request.uri().to_string())))
+            Ok(Some(Delivery::Redirect(url)))
         })
     }
 }
 
-fn presigned(method: &'static str, request: &PresignedRequest) -> Presigned {
-    Presigned {
-        method,
-        url: request.uri().to_string(),
-        headers: request
-            .headers()
-            .map(|(name, value)| (name.to_string(), value.to_string()))
-            .collect(),
+fn content_length(response: &reqwest::Response) -> u64 {
+    response
+        .headers()
+        .get("content-length")
+        .and_then(|value| value.to_str().ok()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The SHA-256 (hex) and length of a file, which S3 checks the body against.
+async fn file_sha256(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut file = tokio::fs::File::open(path).await?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 64 * 1024];
+    let mut len = 0;
+    loop {
+        let read = file.read(&mut buffer).await?;
+        if read == 0 {
+            return Ok((hex::encode(hasher.finalize()), len));
+        }
+        hasher.update(&buffer[..read]);
+        len += read as u64;
     }
 }
