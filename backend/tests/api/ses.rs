@@ -43,7 +43,6 @@ async fn sign_up_mail_is_sent_through_ses_with_a_working_link() {
     let identities = Request {
         method: reqwest::Method::POST,
         url: format!("{endpoint}/v2/email/identities").parse().unwrap(),
-        query: Vec::new(),
         headers: vec![("content-type".into(), "application/json".into())],
         body: Body::Bytes(r#"{"EmailIdentity":"mysoftly.app"}"#.into()),
     };

@@ -47,11 +47,10 @@ pub enum Body {
     },
 }
 
-/// A request to send: the URL's path is as sent, the query pairs unencoded.
+/// A request to send: the URL's path is as sent (no query), the headers' names lower-case.
 pub struct Request {
     pub method: Method,
     pub url: reqwest::Url,
-    pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
     pub body: Body,
 }
@@ -77,10 +76,19 @@ impl AwsClient {
                 "no AWS credentials found: {service} calls will fail until some are set"
             );
         }
-        Ok(Self::with_credentials(service, region, credentials, http))
+        Ok(Self::with_http(service, region, credentials, http))
     }
 
+    /// A client signing with these credentials.
     pub fn with_credentials(
+        service: &'static str,
+        region: &str,
+        credentials: Credentials,
+    ) -> anyhow::Result<Self> {
+        Ok(Self::with_http(service, region, credentials, http_client()?))
+    }
+
+    fn with_http(
         service: &'static str,
         region: &str,
         credentials: Credentials,
@@ -92,10 +100,6 @@ impl AwsClient {
             region: region.to_string(),
             service,
         }
-    }
-
-    pub fn region(&self) -> &str {
-        &self.region
     }
 
     /// Sends a signed request, again after a transient failure (a connection error, 429,
@@ -166,13 +170,11 @@ impl AwsClient {
         if self.service == "s3" {
             headers.push(("x-amz-content-sha256".into(), payload_sha256.clone()));
         }
-        let mut parts = parts(&request.method, &request.url, request.query.clone(), headers);
+        let mut parts = parts(&request.method, &request.url, Vec::new(), headers);
         self.signer(&keys).sign_headers(&mut parts, &payload_sha256);
-        let url = match request.query.is_empty() {
-            true => without_query(&request.url),
-            false => format!("{}?{}", without_query(&request.url), parts.query_string()),
-        };
-        let mut builder = self.http.request(request.method.clone(), url);
+        let mut builder = self
+            .http
+            .request(request.method.clone(), without_query(&request.url));
         for (name, value) in parts.headers.iter().filter(|(name, _)| name != "host") {
             builder = builder.header(name, value);
         }
@@ -365,16 +367,10 @@ mod tests {
             secret_access_key: crate::config::Secret::new("secret"),
             session_token: None,
         };
-        let client = AwsClient::with_credentials(
-            "s3",
-            "eu-west-2",
-            Credentials::fixed(keys),
-            reqwest::Client::new(),
-        );
+        let client = AwsClient::with_credentials("s3", "eu-west-2", Credentials::fixed(keys)).unwrap();
         let request = Request {
             method: Method::GET,
             url: url.parse().unwrap(),
-            query: Vec::new(),
             headers: Vec::new(),
             body: Body::Empty,
         };

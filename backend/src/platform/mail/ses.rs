@@ -97,7 +97,6 @@ impl Mailer for SesMailer {
             let request = Request {
                 method: Method::POST,
                 url: self.outbound.clone(),
-                query: Vec::new(),
                 headers: vec![("content-type".into(), "application/json".into())],
                 body: Body::Bytes(Bytes::from(body)),
             };

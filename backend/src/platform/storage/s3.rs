@@ -43,12 +43,7 @@ impl S3Store {
             secret_access_key: crate::config::Secret::new(secret_access_key),
             session_token: None,
         };
-        let aws = AwsClient::with_credentials(
-            "s3",
-            &settings.region,
-            Credentials::fixed(keys),
-            reqwest::Client::new(),
-        );
+        let aws = AwsClient::with_credentials("s3", &settings.region, Credentials::fixed(keys))?;
         Self::with_client(settings, aws)
     }
 
@@ -116,7 +111,6 @@ impl S3Store {
         Request {
             method,
             url: self.url(key),
-            query: Vec::new(),
             headers,
             body,
         }
