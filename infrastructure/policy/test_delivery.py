@@ -1,6 +1,12 @@
 """The container image and the pipelines."""
 
 import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
 
 from hcl import REPOSITORY
 
@@ -27,6 +33,52 @@ def test_the_build_stage_compiles_what_ci_tests(aws):
     ci = (REPOSITORY / ".ci" / "run").read_text()
     assert "--locked" in ci, "CI tests the same locked dependency set"
     assert (REPOSITORY / ".dockerignore").exists()
+
+
+def build_context_sources():
+    """What the build stage copies from the context (the first stage's COPY sources)."""
+    build_stage = DOCKERFILE.split("\nFROM ")[1]
+    sources = []
+    for line in re.findall(r"^COPY (?!--from)(.+)$", build_stage, re.MULTILINE):
+        words = [w for w in line.split() if not w.startswith("--")]
+        sources.extend(words[:-1])
+    return sources
+
+
+def dockerignore_admits(path):
+    """Whether .dockerignore (a deny-all with `!` re-includes, as ours is) lets `path` in."""
+    admitted = False
+    for pattern in (REPOSITORY / ".dockerignore").read_text().splitlines():
+        pattern = pattern.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        negated = pattern.startswith("!")
+        name = pattern.lstrip("!").rstrip("/")
+        if name == "*" or path == name or path.startswith(name + "/"):
+            admitted = negated
+    return admitted
+
+
+def test_the_build_context_holds_the_whole_workspace(aws):
+    # Cargo loads every workspace member's manifest (and their path dependencies) before
+    # building even one package: the image's build stage must be given all of them.
+    sources = build_context_sources()
+    assert "Cargo.toml" in sources and "Cargo.lock" in sources
+    for source in sources:
+        assert dockerignore_admits(source), f".dockerignore keeps {source} out of the context"
+    cargo = shutil.which("cargo")
+    if cargo is None:
+        pytest.skip("cargo is not installed: the workspace in the context is not loaded")
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPOSITORY, capture_output=True, text=True, check=True)
+    with tempfile.TemporaryDirectory() as context:
+        for path in tracked.stdout.splitlines():
+            if any(path == s or path.startswith(s.rstrip("/") + "/") for s in sources):
+                target = Path(context) / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(REPOSITORY / path, target)
+        loaded = subprocess.run([cargo, "metadata", "--no-deps", "--offline", "--format-version", "1"],
+                                cwd=context, capture_output=True, text=True)
+        assert loaded.returncode == 0, f"the image's build stage cannot load the workspace:\n{loaded.stderr}"
 
 
 def test_the_runtime_user_is_not_root_and_matches_the_task_definition(aws):
