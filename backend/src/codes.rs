@@ -85,6 +85,7 @@ codes! {
     INVALID_CURSOR = "invalid_cursor", 422, "The cursor was not a next_cursor passed back unchanged.";
 
     RATE_LIMITED = "rate_limited", 429, "Too many attempts: wait as Retry-After says.";
+    TOO_MANY_UPLOADS = "too_many_uploads", 429, "Too many direct uploads announced and not completed: complete or abandon some first (each expires within a day).";
     INTERNAL_ERROR = "internal_error", 500, "Something failed on Softly's side; it was logged.";
     DATABASE_UNAVAILABLE = "database_unavailable", 503, "The database did not answer in time: try again shortly.";
     REQUEST_TIMEOUT = "request_timeout", 503, "The request took longer than the server allows.";

@@ -1,5 +1,6 @@
-//! The vault's limits: how large one upload may be, how much a user may keep, and how
-//! many pixels an image may declare before the processing job refuses to decode it.
+//! The vault's limits: how large one upload may be, how much a user may keep, how many
+//! direct uploads a user may have announced and not completed, and how many pixels an
+//! image may declare before the processing job refuses to decode it.
 
 use super::{ConfigError, Lookup, parse_var};
 
@@ -11,6 +12,9 @@ pub struct VaultLimits {
     pub quota_bytes: u64,
     /// `VAULT_MAX_IMAGE_PIXELS`: width × height above which no thumbnail is attempted.
     pub max_image_pixels: u64,
+    /// `VAULT_MAX_OPEN_UPLOADS`: direct uploads a user may have announced and not yet
+    /// completed (or let expire) at once.
+    pub max_open_uploads: u64,
 }
 
 const MIB: u64 = 1024 * 1024;
@@ -29,6 +33,7 @@ impl VaultLimits {
                 lookup("VAULT_MAX_IMAGE_PIXELS"),
                 50_000_000,
             )?,
+            max_open_uploads: parse_var("VAULT_MAX_OPEN_UPLOADS", lookup("VAULT_MAX_OPEN_UPLOADS"), 20)?,
         };
         if limits.max_upload_bytes == 0 {
             return Err(ConfigError::new("VAULT_MAX_UPLOAD_BYTES", "must be at least 1"));
@@ -40,15 +45,22 @@ impl VaultLimits {
         if limits.max_image_pixels == 0 {
             return Err(ConfigError::new("VAULT_MAX_IMAGE_PIXELS", "must be at least 1"));
         }
+        if limits.max_open_uploads == 0 || limits.max_open_uploads > 10_000 {
+            return Err(ConfigError::new(
+                "VAULT_MAX_OPEN_UPLOADS",
+                "must be from 1 to 10000",
+            ));
+        }
         Ok(limits)
     }
 
     /// Lines for `softly config`.
-    pub fn describe(&self) -> [String; 3] {
+    pub fn describe(&self) -> [String; 4] {
         [
             format!("VAULT_MAX_UPLOAD_BYTES={}", self.max_upload_bytes),
             format!("VAULT_QUOTA_BYTES={}", self.quota_bytes),
             format!("VAULT_MAX_IMAGE_PIXELS={}", self.max_image_pixels),
+            format!("VAULT_MAX_OPEN_UPLOADS={}", self.max_open_uploads),
         ]
     }
 }

@@ -6,19 +6,22 @@ use super::context::Vault;
 use super::error::VaultError;
 use super::events::DocumentDetailsChanged;
 use super::processing::ProcessDocument;
-use super::store::{documents, documents::Document, quota, uploads};
+use super::store::{documents, documents::Document, quota, uploads, uploads::Upload};
 
-/// Inserts `document` (its object already stored); when `upload_id` is given the
-/// upload row goes in the same transaction, and a lost race for it is `NotFound`.
-pub async fn admit(vault: &Vault, document: &Document, upload_id: Option<&str>) -> Result<(), VaultError> {
+/// Inserts `document` (its object already stored). From a direct upload, the upload row
+/// goes in the same transaction (a lost race for it is `NotFound`) and the document
+/// takes over what it reserved of the quota ([`super::reservation`]).
+pub async fn admit(vault: &Vault, document: &Document, upload: Option<&Upload>) -> Result<(), VaultError> {
     let mut work = vault.work.begin().await?;
-    if let Some(upload_id) = upload_id
-        && !uploads::delete(work.conn(), upload_id).await?
+    if let Some(upload) = upload
+        && !uploads::delete(work.conn(), &upload.id).await?
     {
         return Err(VaultError::NotFound);
     }
+    let reserved = upload.map_or(0, |upload| upload.reserved_bytes);
+    let unreserved = document.byte_size - reserved;
     let quota = vault.limits.quota_bytes as i64;
-    if !quota::reserve(work.conn(), &document.user_id, document.byte_size, quota).await? {
+    if unreserved > 0 && !quota::reserve(work.conn(), &document.user_id, unreserved, quota).await? {
         return Err(VaultError::QuotaExceeded);
     }
     documents::insert(work.conn(), document).await?;

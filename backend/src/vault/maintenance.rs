@@ -1,11 +1,13 @@
 //! The vault's periodic clean-up: announced uploads that were never completed go with
-//! whatever landed for them, and object deletions that gave up are tried again.
+//! whatever landed for them (and give their reservation back), and object deletions
+//! that gave up are tried again.
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
 use super::context::Vault;
-use super::deletion::{self, DeleteObjects};
+use super::deletion::DeleteObjects;
+use super::reservation;
+use super::store::uploads;
 use crate::platform::jobs::{Job, JobHandler, admin};
 
 /// Expired uploads handled per run; the next run takes the rest.
@@ -25,25 +27,13 @@ pub struct PurgeExpiredUploadsHandler {
 impl JobHandler<PurgeExpiredUploads> for PurgeExpiredUploadsHandler {
     async fn run(&self, _job_id: &str, _job: PurgeExpiredUploads) -> anyhow::Result<()> {
         let mut work = self.vault.work.begin().await?;
-        let rows = sqlx::query(
-            "SELECT id, object_key FROM uploads WHERE expires_at < $1 ORDER BY expires_at LIMIT $2",
-        )
-        .bind(work.now_ms())
-        .bind(BATCH)
-        .fetch_all(work.conn())
-        .await?;
-        let mut keys = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let id: String = row.try_get("id")?;
-            sqlx::query("DELETE FROM uploads WHERE id = $1")
-                .bind(&id)
-                .execute(work.conn())
-                .await?;
-            keys.push(row.try_get::<String, _>("object_key")?);
+        let now = work.now_ms();
+        let expired = uploads::expired(work.conn(), now, BATCH).await?;
+        for upload in &expired {
+            reservation::give_back(&mut work, upload).await?;
         }
-        let purged = keys.len();
-        deletion::enqueue(&mut work, keys).await?;
         work.commit().await?;
+        let purged = expired.len();
         tracing::info!(purged, "expired uploads purged");
         Ok(())
     }

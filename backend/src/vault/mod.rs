@@ -16,6 +16,7 @@ mod intake;
 mod keys;
 mod maintenance;
 mod processing;
+mod reservation;
 mod store;
 mod thumbnail;
 mod views;
@@ -56,6 +57,11 @@ pub const CAPABILITY: Definition = Definition {
             version: 5,
             name: "vault_usage",
             sql: include_str!("migrations/0005_vault_usage.sql"),
+        },
+        Migration {
+            version: 6,
+            name: "upload_reservations",
+            sql: include_str!("migrations/0006_upload_reservations.sql"),
         },
     ],
     wire,

@@ -29,7 +29,8 @@ async fn the_vaults_own_tables_keep_every_document_upload_and_usage(backend: Bac
         sqlx::query(sql).execute(db.pool()).await.unwrap();
     }
 
-    assert_eq!(startup::migrate(&db).await.unwrap(), 1);
+    // Version 5 (the vault's own tables) and 6 (upload reservations).
+    assert_eq!(startup::migrate(&db).await.unwrap(), 2);
     let usage: Vec<(String, i64, Option<i64>)> =
         sqlx::query_as("SELECT user_id, used_bytes, quota_bytes FROM vault_usage ORDER BY user_id")
             .fetch_all(db.pool())
@@ -55,12 +56,15 @@ async fn the_vaults_own_tables_keep_every_document_upload_and_usage(backend: Bac
         ),
         (700, 2)
     );
-    let uploads: i64 = sqlx::query("SELECT COUNT(*) FROM uploads")
-        .fetch_one(db.pool())
+    let uploads: Vec<(String, i64)> = sqlx::query_as("SELECT id, reserved_bytes FROM uploads")
+        .fetch_all(db.pool())
         .await
-        .unwrap()
-        .get(0);
-    assert_eq!(uploads, 1);
+        .unwrap();
+    assert_eq!(
+        uploads,
+        [("up1".to_string(), 0)],
+        "an upload announced before reservations reserved nothing (its completion will)"
+    );
 
     // The vault's rows no longer go with the user by cascade: the vault removes them,
     // objects first, when the accounts.user_deleted event reaches it.

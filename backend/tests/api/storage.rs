@@ -272,6 +272,7 @@ async fn signed_url(store: &LocalDisk, key: &ObjectKey) -> (i64, String) {
             key,
             "application/pdf",
             "",
+            100,
             Duration::from_secs(900),
             "http://api/receive",
         )

@@ -208,6 +208,7 @@ impl ObjectStore for LocalDisk {
         key: &'a ObjectKey,
         content_type: &'a str,
         _checksum_sha256: &'a str,
+        _byte_size: u64,
         expires_in: Duration,
         receiver: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<Presigned>> {

@@ -76,14 +76,17 @@ pub trait ObjectStore: Send + Sync + 'static {
     fn delete<'a>(&'a self, key: &'a ObjectKey) -> BoxFuture<'a, anyhow::Result<()>>;
 
     /// Where and how a client sends the object's bytes itself, valid `expires_in`. The
-    /// store refuses a body whose SHA-256 (base64) is not `checksum_sha256` where it can
-    /// (S3). A store the client cannot reach directly (local disk) signs `receiver`, the
-    /// API route that hands the bytes to [`ObjectStore::receive`].
+    /// store refuses a body whose SHA-256 (base64) is not `checksum_sha256`, or whose
+    /// length is not `byte_size`, where it can (S3). A store the client cannot reach
+    /// directly (local disk) signs `receiver`, the API route that hands the bytes to
+    /// [`ObjectStore::receive`] (which is given the limit).
+    #[allow(clippy::too_many_arguments)]
     fn presign_put<'a>(
         &'a self,
         key: &'a ObjectKey,
         content_type: &'a str,
         checksum_sha256: &'a str,
+        byte_size: u64,
         expires_in: Duration,
         receiver: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<Presigned>>;

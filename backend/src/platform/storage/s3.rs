@@ -206,26 +206,25 @@ impl ObjectStore for S3Store {
         key: &'a ObjectKey,
         content_type: &'a str,
         checksum_sha256: &'a str,
+        byte_size: u64,
         expires_in: Duration,
         _receiver: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<Presigned>> {
         Box::pin(async move {
             // Content type, encryption and checksum are signed: the client must send them
-            // as given, and S3 refuses a body with another SHA-256.
+            // as given, and S3 refuses a body with another SHA-256. The length is signed
+            // too, so no body longer (or shorter) than announced is taken; the client's
+            // HTTP stack sends it from the body, so it is not among the headers to send.
             let headers = vec![
                 ("content-type".to_string(), content_type.to_string()),
                 (ENCRYPTION.0.to_string(), ENCRYPTION.1.to_string()),
                 ("x-amz-checksum-sha256".to_string(), checksum_sha256.to_string()),
             ];
+            let mut signed = headers.clone();
+            signed.push(("content-length".to_string(), byte_size.to_string()));
             let url = self
                 .aws
-                .presign(
-                    Method::PUT,
-                    &self.url(Some(key)),
-                    Vec::new(),
-                    headers.clone(),
-                    expires_in,
-                )
+                .presign(Method::PUT, &self.url(Some(key)), Vec::new(), signed, expires_in)
                 .await
                 .with_context(|| format!("while presigning an upload to {key}"))?;
             Ok(Presigned {

@@ -21,14 +21,14 @@ use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
 use crate::platform::storage::SignedPut;
 use crate::platform::time::{DAY_MS, rfc3339};
-use crate::vault::admit::{admit, ensure_room};
+use crate::vault::admit::admit;
 use crate::vault::context::Vault;
 use crate::vault::domain::{DetailsInput, FileType, Filename};
 use crate::vault::error::VaultError;
 use crate::vault::intake::digest;
 use crate::vault::store::uploads::{self, Upload};
 use crate::vault::views::{DocumentEnvelope, DocumentView, UploadTicket};
-use crate::vault::{deletion, keys};
+use crate::vault::{keys, reservation};
 
 /// How long the URL to send the file to is valid.
 pub const UPLOAD_URL_LIFETIME: Duration = Duration::from_secs(15 * 60);
@@ -53,8 +53,9 @@ pub struct CreateUploadRequest {
     responses(
         (status = 201, description = "Send the file as the ticket says, then complete", body = UploadTicket),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "quota_exceeded", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "quota_exceeded: the announced size, reserved until the upload completes or expires, does not fit", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too_many_uploads: VAULT_MAX_OPEN_UPLOADS announced and not completed", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_upload(
     State(state): State<Vault>,
@@ -93,8 +94,6 @@ pub async fn create_upload(
                 "Softly keeps image/jpeg, image/png, image/webp, image/heic, image/heif and application/pdf.",
             )
         })?;
-    ensure_room(&state, &auth.user_id, body.byte_size).await?;
-
     let id = uuid::Uuid::now_v7().to_string();
     let key = keys::original(&auth.user_id, &id);
     let now = state.clock.now_ms();
@@ -108,8 +107,9 @@ pub async fn create_upload(
         content_type: content_type.to_string(),
         expires_at: now + UPLOAD_LIFETIME_MS,
         created_at: now,
+        reserved_bytes: body.byte_size as i64,
     };
-    uploads::insert(state.db.pool(), &upload).await?;
+    reservation::announce(&state, &upload).await?;
 
     // The store decides where the bytes go: S3 itself, or (local disk) the route below.
     let receiver = format!("{}/v1/documents/uploads/{id}/content", state.api_url);
@@ -119,6 +119,7 @@ pub async fn create_upload(
             &key,
             content_type,
             &upload.checksum_sha256,
+            body.byte_size,
             UPLOAD_URL_LIFETIME,
             &receiver,
         )
@@ -155,7 +156,7 @@ pub struct SignedUrl {
         (status = 204, description = "Stored; now complete the upload"),
         (status = 403, description = "The URL's signature is wrong or expired", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such upload", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Larger than VAULT_MAX_UPLOAD_BYTES", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than the size announced: nothing is kept", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn put_upload_content(
     State(state): State<Vault>,
@@ -177,9 +178,10 @@ pub async fn put_upload_content(
         expires_secs: signed.expires,
         signature: &signed.signature,
     };
+    // Not a byte past what was announced (and reserved) is taken.
     state
         .store
-        .receive(&key, signed, Box::pin(body), state.limits.max_upload_bytes)
+        .receive(&key, signed, Box::pin(body), upload.byte_size as u64)
         .await
         .map_err(VaultError::from)?;
     Ok(StatusCode::NO_CONTENT)
@@ -259,7 +261,7 @@ pub async fn complete_upload(
         sha256,
     };
     let document = new_document(&auth.user_id, landed, details, state.clock.now_ms());
-    match admit(&state, &document, Some(&upload.id)).await {
+    match admit(&state, &document, Some(&upload)).await {
         Ok(()) => {}
         Err(VaultError::QuotaExceeded) => {
             // What landed can never fit: it goes, and the client is told why.
@@ -285,12 +287,11 @@ async fn discard(state: &Vault, upload: &Upload, code: Code, detail: &str) -> Ap
     }
 }
 
-/// Deletes the upload row and enqueues the deletion of its object, in one change.
+/// Deletes the upload row, gives its reservation back and enqueues the deletion of its
+/// object, in one change.
 async fn drop_upload(state: &Vault, upload: &Upload) -> anyhow::Result<()> {
     let mut work = state.work.begin().await?;
-    if uploads::delete(work.conn(), &upload.id).await? {
-        deletion::enqueue(&mut work, vec![upload.object_key.clone()]).await?;
-    }
+    reservation::give_back(&mut work, upload).await?;
     work.commit().await?;
     Ok(())
 }

@@ -13,10 +13,12 @@ pub struct Upload {
     pub content_type: String,
     pub expires_at: i64,
     pub created_at: i64,
+    /// Bytes of the user's quota this upload holds until it completes or goes.
+    pub reserved_bytes: i64,
 }
 
-const COLUMNS: &str =
-    "id, user_id, object_key, filename, byte_size, checksum_sha256, content_type, expires_at, created_at";
+const COLUMNS: &str = "id, user_id, object_key, filename, byte_size, checksum_sha256, content_type, \
+                       expires_at, created_at, reserved_bytes";
 
 fn from_row(row: &AnyRow) -> sqlx::Result<Upload> {
     Ok(Upload {
@@ -29,11 +31,12 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Upload> {
         content_type: row.try_get("content_type")?,
         expires_at: row.try_get("expires_at")?,
         created_at: row.try_get("created_at")?,
+        reserved_bytes: row.try_get("reserved_bytes")?,
     })
 }
 
 pub async fn insert<'e>(db: impl Executor<'e, Database = Any>, u: &Upload) -> sqlx::Result<()> {
-    let sql = format!("INSERT INTO uploads ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+    let sql = format!("INSERT INTO uploads ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
     sqlx::query(AssertSqlSafe(sql))
         .bind(&u.id)
         .bind(&u.user_id)
@@ -44,6 +47,7 @@ pub async fn insert<'e>(db: impl Executor<'e, Database = Any>, u: &Upload) -> sq
         .bind(&u.content_type)
         .bind(u.expires_at)
         .bind(u.created_at)
+        .bind(u.reserved_bytes)
         .execute(db)
         .await?;
     Ok(())
@@ -68,6 +72,35 @@ pub async fn find_live<'e>(
         .map(from_row)
         .transpose()?
         .filter(|upload| user_id.is_none_or(|owner| upload.user_id == owner)))
+}
+
+/// How many uploads the user has announced that have not expired.
+pub async fn count_live_of_user<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user_id: &str,
+    now: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS open FROM uploads WHERE user_id = $1 AND expires_at > $2")
+        .bind(user_id)
+        .bind(now)
+        .fetch_one(db)
+        .await?
+        .try_get("open")
+}
+
+/// Expired uploads, oldest first, at most `limit`.
+pub async fn expired<'e>(
+    db: impl Executor<'e, Database = Any>,
+    now: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<Upload>> {
+    let sql = format!("SELECT {COLUMNS} FROM uploads WHERE expires_at < $1 ORDER BY expires_at LIMIT $2");
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
+    rows.iter().map(from_row).collect()
 }
 
 /// Deletes the row; answers whether there was one (only one completion wins).

@@ -112,10 +112,11 @@ async fn a_mismatched_upload_is_refused_with_a_precise_code_and_nothing_kept(set
     let good = pdf(2000, 7);
     let mut corrupted = good.clone();
     corrupted[1500] ^= 0xFF;
-    let longer = pdf(2100, 7);
+    // Shorter: a longer body is refused while it is sent (see below).
+    let shorter = pdf(1900, 7);
     let cases = [
         (good.len(), checksum(&good), corrupted, "checksum_mismatch"),
-        (good.len(), checksum(&good), longer, "size_mismatch"),
+        (good.len(), checksum(&good), shorter, "size_mismatch"),
         (html().len(), checksum(&html()), html(), "unsupported_type"),
     ];
     for (size, sum, sent, code) in cases {
@@ -204,7 +205,148 @@ async fn another_users_upload_cannot_be_completed(setup: Setup) {
     assert_eq!(response.status(), StatusCode::CREATED);
 }
 
+/// Announces `bytes` as a PDF; answers the response, whatever it is.
+async fn try_announce(vault: &VaultApp, token: &str, bytes: &[u8]) -> reqwest::Response {
+    let body = json!({
+        "filename": "scan.pdf", "byte_size": bytes.len(), "checksum_sha256": checksum(bytes), "content_type": "application/pdf",
+    });
+    vault
+        .app
+        .send(Method::POST, "/v1/documents/uploads", token, Some(body))
+        .await
+}
+
+/// What `/v1/me` says the user keeps (documents and reserved uploads).
+pub async fn used_bytes(vault: &VaultApp, token: &str) -> i64 {
+    vault.app.get_json("/v1/me", token).await["storage_used_bytes"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn an_announced_upload_holds_its_size_of_the_quota_until_it_completes_or_is_refused(setup: Setup) {
+    let vault = VaultApp::spawn_with(setup, &[("VAULT_QUOTA_BYTES", "3000")]).await;
+    let token = vault.user().await;
+    let first = pdf(2000, 1);
+    let ticket = announce(&vault, &token, first.len(), &checksum(&first), "application/pdf").await;
+    assert_eq!(used_bytes(&vault, &token).await, 2000, "reserved when announced");
+
+    // Nothing is sent yet, and still a second slot cannot claim the same room.
+    let second = pdf(1500, 2);
+    let refused = try_announce(&vault, &token, &second).await;
+    assert_eq!(code_of(refused, StatusCode::FORBIDDEN).await, "quota_exceeded");
+    assert_eq!(vault.app.count("SELECT COUNT(*) FROM uploads").await, 1);
+
+    assert!(send(&vault, &ticket, first).await.is_success());
+    let upload_id = ticket["upload_id"].as_str().unwrap();
+    let completed = complete(&vault, &token, upload_id, json!({})).await;
+    assert_eq!(completed.status(), StatusCode::CREATED);
+    assert_eq!(
+        used_bytes(&vault, &token).await,
+        2000,
+        "the document took the reservation over"
+    );
+
+    let third = pdf(1000, 3);
+    let ticket = announce(&vault, &token, third.len(), &checksum(&third), "application/pdf").await;
+    assert_eq!(
+        used_bytes(&vault, &token).await,
+        3000,
+        "the quota is reached exactly"
+    );
+    let mut corrupted = third.clone();
+    corrupted[900] ^= 0xFF;
+    assert!(send(&vault, &ticket, corrupted).await.is_success());
+    let upload_id = ticket["upload_id"].as_str().unwrap();
+    let refused = complete(&vault, &token, upload_id, json!({})).await;
+    assert_eq!(
+        code_of(refused, StatusCode::UNPROCESSABLE_ENTITY).await,
+        "checksum_mismatch"
+    );
+    assert_eq!(
+        used_bytes(&vault, &token).await,
+        2000,
+        "a refused upload gives its reservation back"
+    );
+}
+
+async fn concurrent_announcements_cannot_together_pass_the_quota_or_the_slot_limit(setup: Setup) {
+    let vault = VaultApp::spawn_with(
+        setup,
+        &[("VAULT_QUOTA_BYTES", "10000"), ("VAULT_MAX_OPEN_UPLOADS", "3")],
+    )
+    .await;
+    let token = vault.user().await;
+    let (vault, token) = (&vault, &token);
+    let attempt = |size: usize, seed: u8| async move { try_announce(vault, token, &pdf(size, seed)).await };
+    // Eight of 3000 bytes at once: the quota admits three, and so does the slot limit.
+    let answers = futures_util::future::join_all((0..8).map(|i| attempt(3000, i))).await;
+    let mut statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+    statuses.sort();
+    assert_eq!(statuses, [201, 201, 201, 403, 403, 403, 403, 403], "{statuses:?}");
+    assert_eq!(used_bytes(vault, token).await, 9000);
+
+    // Small ones: room is left, slots are not.
+    let answers = futures_util::future::join_all((0..4).map(|i| attempt(200, 10 + i))).await;
+    for answer in answers {
+        assert_eq!(
+            code_of(answer, StatusCode::TOO_MANY_REQUESTS).await,
+            "too_many_uploads"
+        );
+    }
+    assert_eq!(vault.app.count("SELECT COUNT(*) FROM uploads").await, 3);
+    assert_eq!(
+        used_bytes(vault, token).await,
+        9000,
+        "refused slots reserve nothing"
+    );
+}
+
+async fn open_uploads_are_limited_per_user_and_completing_one_frees_a_slot(setup: Setup) {
+    let vault = VaultApp::spawn_with(setup, &[("VAULT_MAX_OPEN_UPLOADS", "2")]).await;
+    let (token, other) = (vault.user().await, vault.user().await);
+    let first = land(&vault, &token, &pdf(300, 1)).await;
+    land(&vault, &token, &pdf(300, 2)).await;
+    let bytes = pdf(300, 3);
+    let refused = try_announce(&vault, &token, &bytes).await;
+    assert_eq!(
+        code_of(refused, StatusCode::TOO_MANY_REQUESTS).await,
+        "too_many_uploads"
+    );
+    land(&vault, &other, &pdf(300, 4)).await;
+
+    let completed = complete(&vault, &token, &first, json!({})).await;
+    assert_eq!(completed.status(), StatusCode::CREATED);
+    let accepted = try_announce(&vault, &token, &bytes).await;
+    assert_eq!(
+        accepted.status(),
+        StatusCode::CREATED,
+        "a completed upload frees its slot"
+    );
+}
+
+async fn an_upload_announced_before_reservations_reserves_when_it_completes(setup: Setup) {
+    let vault = VaultApp::spawn_with(setup, &[("VAULT_QUOTA_BYTES", "3000")]).await;
+    let token = vault.user().await;
+    let upload_id = land(&vault, &token, &pdf(2000, 1)).await;
+    // As a row written by the previous release: nothing reserved, nothing counted.
+    sqlx::query("UPDATE uploads SET reserved_bytes = 0")
+        .execute(vault.app.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE vault_usage SET used_bytes = 0")
+        .execute(vault.app.db.pool())
+        .await
+        .unwrap();
+    let completed = complete(&vault, &token, &upload_id, json!({})).await;
+    assert_eq!(completed.status(), StatusCode::CREATED);
+    assert_eq!(used_bytes(&vault, &token).await, 2000, "counted at completion");
+}
+
 on_both_setups!(
+    an_announced_upload_holds_its_size_of_the_quota_until_it_completes_or_is_refused,
+    concurrent_announcements_cannot_together_pass_the_quota_or_the_slot_limit,
+    open_uploads_are_limited_per_user_and_completing_one_frees_a_slot,
+    an_upload_announced_before_reservations_reserves_when_it_completes,
     a_direct_upload_becomes_a_ready_document,
     a_mismatched_upload_is_refused_with_a_precise_code_and_nothing_kept,
     completing_before_the_file_arrives_says_so_and_keeps_the_upload,
@@ -265,5 +407,26 @@ async fn the_embedded_upload_url_needs_its_signature_and_its_time() {
     assert!(vault.objects().await.is_empty());
     let fresh = announce(&vault, &token, bytes.len(), &checksum(&bytes), "application/pdf").await;
     assert!(send(&vault, &fresh, bytes).await.is_success());
+    assert_eq!(vault.objects().await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_embedded_store_takes_no_byte_past_the_announced_size() {
+    let vault = VaultApp::spawn(Setup::Disk).await;
+    let token = vault.user().await;
+    let bytes = pdf(1000, 1);
+    let ticket = announce(&vault, &token, bytes.len(), &checksum(&bytes), "application/pdf").await;
+    // A body far larger than announced (and than the quota would allow): refused while
+    // it is read, nothing written.
+    let flood = vec![b'x'; 2 * 1024 * 1024];
+    assert_eq!(send(&vault, &ticket, flood).await, StatusCode::PAYLOAD_TOO_LARGE);
+    let mut one_more = bytes.clone();
+    one_more.push(b'\n');
+    assert_eq!(
+        send(&vault, &ticket, one_more).await,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    assert!(vault.objects().await.is_empty(), "nothing kept");
+    assert_eq!(send(&vault, &ticket, bytes).await, StatusCode::NO_CONTENT);
     assert_eq!(vault.objects().await.len(), 1);
 }

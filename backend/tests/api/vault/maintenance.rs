@@ -2,7 +2,7 @@
 
 use softly::platform::jobs::{self, Job};
 
-use super::direct_upload::land;
+use super::direct_upload::{land, used_bytes};
 use super::samples::pdf;
 use super::{Setup, VaultApp, on_both_setups};
 
@@ -25,7 +25,13 @@ async fn expired_uploads_go_with_their_objects_and_live_ones_stay(setup: Setup) 
         .await
         .unwrap();
     assert_eq!(vault.objects().await.len(), 2);
+    assert_eq!(used_bytes(&vault, &token).await, 600, "both hold their size");
     run(&vault, softly::vault::PurgeExpiredUploads {}).await;
+    assert_eq!(
+        used_bytes(&vault, &token).await,
+        300,
+        "the expired one gave its size back"
+    );
     let left = vault.objects().await;
     assert_eq!(left.len(), 1, "{left:?}");
     assert!(left[0].contains(&live));

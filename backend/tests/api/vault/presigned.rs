@@ -79,8 +79,10 @@ async fn presigned_uploads_and_downloads_work_and_tampering_is_refused() {
         StatusCode::FORBIDDEN
     );
 
-    // The URL admits only the announced content: other bytes are refused by S3 itself.
+    // The URL admits only the announced content: other bytes are refused by S3 itself,
+    // and so is another length (it is signed).
     assert_eq!(send(&vault, &ticket, pdf(4000, 2)).await, StatusCode::BAD_REQUEST);
+    assert_eq!(send(&vault, &ticket, pdf(4100, 1)).await, StatusCode::FORBIDDEN);
     assert_eq!(send(&vault, &ticket, bytes.clone()).await, StatusCode::OK);
     let path = format!(
         "/v1/documents/uploads/{}/complete",
@@ -123,6 +125,7 @@ async fn presigned_urls_stop_working_when_they_expire() {
             &key,
             "application/pdf",
             &checksum(&pdf(100, 1)),
+            pdf(100, 1).len() as u64,
             Duration::from_secs(1),
             "unused: S3 takes uploads itself",
         )

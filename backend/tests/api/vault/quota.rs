@@ -61,8 +61,9 @@ async fn the_quota_is_reached_exactly_and_freed_by_deleting(setup: Setup) {
         1000
     );
     let ticket = announce(&vault, &token, 500, &checksum(&bytes), "application/pdf").await;
-    // Room is taken by a streamed upload before this one completes.
-    vault.uploaded(&token, "e.pdf", pdf(1600, 5), &[]).await;
+    // The announced upload holds its room: a streamed upload cannot take it meanwhile.
+    let response = vault.upload(&token, "e.pdf", pdf(1600, 5), &[]).await;
+    assert_eq!(code_of(response, StatusCode::FORBIDDEN).await, "quota_exceeded");
     assert!(send(&vault, &ticket, bytes).await.is_success());
     let complete = format!(
         "/v1/documents/uploads/{}/complete",
@@ -72,16 +73,17 @@ async fn the_quota_is_reached_exactly_and_freed_by_deleting(setup: Setup) {
         .app
         .send(Method::POST, &complete, &token, Some(json!({})))
         .await;
-    assert_eq!(code_of(response, StatusCode::FORBIDDEN).await, "quota_exceeded");
+    assert_eq!(response.status(), StatusCode::CREATED);
     assert_eq!(
         vault.app.get_json("/v1/me", &token).await["storage_used_bytes"],
-        2600
+        1500
     );
+    vault.uploaded(&token, "f.pdf", pdf(1500, 6), &[]).await;
     assert_eq!(
-        vault.objects_after_jobs().await.len(),
-        2,
-        "the refused upload's file is gone"
+        vault.app.get_json("/v1/me", &token).await["storage_used_bytes"],
+        3000
     );
+    assert_eq!(vault.objects_after_jobs().await.len(), 3);
 }
 
 on_both_setups!(
