@@ -7,6 +7,7 @@
 mod database_url;
 mod error;
 mod mail;
+mod memory;
 mod redis;
 mod secret;
 mod secret_key_base;
@@ -24,6 +25,7 @@ use lettre::message::Mailbox;
 pub use database_url::{Backend, DatabaseUrl};
 pub use error::ConfigError;
 pub use mail::{MailTransport, SesSettings};
+pub use memory::MemoryLimit;
 pub use redis::RedisConfig;
 pub use secret::Secret;
 pub use secret_key_base::SecretKeyBases;
@@ -105,6 +107,8 @@ pub struct Config {
     pub database_max_connections: u32,
     /// How long a request waits for a database connection before answering 503.
     pub database_acquire_timeout: Duration,
+    /// What the process may use; large buffers are bounded by a share of it.
+    pub memory: MemoryLimit,
 }
 
 /// Reads one variable; tests pass a map instead of the process environment.
@@ -200,6 +204,7 @@ impl Config {
                     }
                 },
             ),
+            memory: MemoryLimit::from_lookup(lookup)?,
             scheduler_tick: match parse_var("SCHEDULER_TICK_MS", lookup("SCHEDULER_TICK_MS"), 10_000u64)? {
                 0 => None,
                 ms => Some(Duration::from_millis(ms)),
@@ -270,6 +275,7 @@ impl Config {
         lines.extend(RedisConfig::describe(self.redis.as_ref()));
         lines.extend(self.mail_transport.describe());
         lines.extend(self.vault.describe());
+        lines.push(self.memory.describe());
         lines
     }
 }

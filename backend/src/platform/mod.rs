@@ -12,6 +12,7 @@ pub mod events;
 pub mod jobs;
 pub mod limits;
 pub mod mail;
+pub mod memory;
 pub mod redis;
 pub mod schedule;
 pub mod storage;
@@ -31,6 +32,7 @@ use jobs::dispatch::Dispatch;
 use jobs::{JobQueue, JobRegistry};
 use limits::{MemoryLimiter, RateLimiter, RedisLimiter};
 use mail::{Mailer, SendLetter, SendLetterHandler};
+use memory::MemoryBudget;
 use redis::Redis;
 use schedule::Schedule;
 use storage::ObjectStore;
@@ -50,6 +52,9 @@ pub struct Platform {
     pub limiter: Arc<dyn RateLimiter>,
     pub storage: Arc<dyn ObjectStore>,
     pub mailer: Arc<dyn Mailer>,
+    /// What jobs holding large buffers (decoded images) may use together: half the
+    /// process's memory limit, the rest left to requests, caches and the runtime.
+    pub memory: MemoryBudget,
 }
 
 impl Platform {
@@ -86,6 +91,7 @@ impl Platform {
             limiter,
             storage,
             mailer,
+            memory: MemoryBudget::new(config.memory.bytes / 2),
             config: Arc::new(config),
             clock,
             db,

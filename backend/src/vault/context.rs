@@ -7,11 +7,12 @@ use crate::config::VaultLimits;
 use crate::http::extract::Authentication;
 use crate::platform::clock::Clock;
 use crate::platform::db::Db;
+use crate::platform::memory::MemoryBudget;
 use crate::platform::storage::ObjectStore;
 use crate::platform::work::Work;
 
 /// What the vault's handlers and jobs share: the database and the store, the limits, a
-/// scratch folder for files being received.
+/// scratch folder for files being received, the memory images are decoded in.
 #[derive(Clone)]
 pub struct Vault {
     pub db: Db,
@@ -19,6 +20,8 @@ pub struct Vault {
     pub work: Work,
     pub store: Arc<dyn ObjectStore>,
     pub limits: VaultLimits,
+    /// The process's budget for decoded images.
+    pub memory: MemoryBudget,
     pub scratch: PathBuf,
     pub api_url: String,
     pub authentication: Authentication,

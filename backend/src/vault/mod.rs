@@ -88,6 +88,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         work: platform.work(),
         store: platform.storage.clone(),
         limits: config.vault,
+        memory: platform.memory.clone(),
         scratch,
         api_url: config.api_url.clone(),
         authentication: wiring.service::<Authentication>()?,

@@ -96,8 +96,28 @@ impl ProcessDocumentHandler {
         let target = TempFile::name_in(&self.vault.scratch, "thumbnail");
         let (source, destination) = (received.file.path().to_path_buf(), target.path().to_path_buf());
         let max_pixels = self.vault.limits.max_image_pixels;
-        let made =
-            tokio::task::spawn_blocking(move || thumbnail::make(&source, &destination, max_pixels)).await?;
+        let planned = {
+            let source = source.clone();
+            tokio::task::spawn_blocking(move || thumbnail::plan(&source, max_pixels)).await?
+        };
+        let plan = match planned {
+            Ok(plan) => plan,
+            Err(refusal) => return Ok((failed(refusal.to_string()), None)),
+        };
+        // Decoding waits for its memory while other images hold the budget; an image
+        // that could never fit is refused without being decoded.
+        let reservation = match self.vault.memory.reserve(plan.memory_bytes).await {
+            Ok(reservation) => reservation,
+            Err(over) => {
+                let refusal = thumbnail::Refusal::TooMuchMemory {
+                    needed_mib: over.wanted_mib,
+                    budget_mib: over.total_mib,
+                };
+                return Ok((failed(refusal.to_string()), None));
+            }
+        };
+        let made = tokio::task::spawn_blocking(move || thumbnail::make(&source, &destination, plan)).await?;
+        drop(reservation);
         match made {
             Ok(dimensions) => {
                 let key = keys::thumbnail(&document.user_id, &document.id);

@@ -112,6 +112,15 @@ impl SoftlyProcess {
         format!("http://{}{path}", self.address)
     }
 
+    /// The most memory the process has held (VmHWM), in MiB.
+    pub fn peak_memory_mib(&self) -> u64 {
+        let pid = self.child.id().expect("still running");
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+        let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        kib / 1024
+    }
+
     pub fn terminate(&self) {
         let pid = self.child.id().expect("still running").to_string();
         let status = std::process::Command::new("kill")

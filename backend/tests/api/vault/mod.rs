@@ -8,6 +8,7 @@ mod events;
 mod files;
 mod large_bodies;
 mod maintenance;
+mod memory;
 mod presigned;
 mod processing;
 mod quota;
