@@ -134,6 +134,13 @@ fn violations() -> Vec<String> {
             }
         }
 
+        // SQLite's write transactions must take the lock when they begin (Db::begin).
+        if relative != "platform/db/mod.rs" && code.contains("pool().begin()") {
+            found.push(format!(
+                "{relative}: begins a transaction on the pool, not with Db::begin"
+            ));
+        }
+
         if relative.contains("/domain/") && (code.contains("axum") || code.contains("crate::http")) {
             found.push(format!("{relative}: a domain module uses HTTP"));
         }

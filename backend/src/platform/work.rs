@@ -40,7 +40,7 @@ impl Work {
     /// Begins a change.
     pub async fn begin(&self) -> Result<UnitOfWork, sqlx::Error> {
         Ok(UnitOfWork {
-            tx: self.db.pool().begin().await?,
+            tx: self.db.begin().await?,
             now: self.clock.now_ms(),
             work: self.clone(),
             queued: false,

@@ -11,7 +11,7 @@ pub(super) async fn claim_and_enqueue(
     replica: &str,
     now: i64,
 ) -> anyhow::Result<bool> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     // First sight of a task: due at once.
     tx.execute(
         sqlx::query(

@@ -2,6 +2,7 @@
 //! with an S3-compatible server (moto in CI). Presigned-URL signatures and expiry are
 //! checked against s3s-fs, which verifies them (moto does not).
 
+mod contention;
 mod direct_upload;
 mod documents;
 mod events;
