@@ -89,6 +89,7 @@ codes! {
     INTERNAL_ERROR = "internal_error", 500, "Something failed on Softly's side; it was logged.";
     DATABASE_UNAVAILABLE = "database_unavailable", 503, "The database did not answer in time: try again shortly.";
     REQUEST_TIMEOUT = "request_timeout", 503, "The request took longer than the server allows.";
+    SERVER_BUSY = "server_busy", 503, "The server has as many connections open as it serves at once (HTTP_MAX_CONNECTIONS): try again in a moment.";
 }
 
 /// The code named `name`, if there is one.

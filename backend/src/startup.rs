@@ -129,6 +129,9 @@ impl Application {
         let workers = (config.job_workers > 0).then(|| wired.start_workers(config.job_workers));
         let scheduler = wired.start_scheduler();
         let db = wired.platform.db.clone();
+        if let Some((before, after)) = crate::http::serve::raise_open_files_limit() {
+            tracing::info!(before, after, "open files limit");
+        }
         tracing::info!(address = %listener.local_addr()?, backend = ?db.backend(), "softly is listening");
 
         let (stopping_tx, stopping_rx) = tokio::sync::watch::channel(None::<Instant>);
@@ -138,8 +141,11 @@ impl Application {
             let _ = stopping_tx.send(Some(Instant::now()));
         };
         let app = wired.router();
-        let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(signal);
+        let limits = crate::http::serve::Limits {
+            idle_timeout: config.http_idle_timeout,
+            max_connections: config.http_max_connections,
+        };
+        let server = crate::http::serve::serve(listener, app, limits, signal);
         let mut deadline_rx = stopping_rx.clone();
         let grace = config.shutdown_timeout;
         let deadline = async move {
@@ -147,7 +153,7 @@ impl Application {
             tokio::time::sleep(grace).await;
         };
         tokio::select! {
-            served = server => served.context("while serving")?,
+            () = server => {}
             _ = deadline => tracing::warn!("requests still in flight at the shutdown deadline were cut"),
         }
         if let Some(scheduler) = scheduler {

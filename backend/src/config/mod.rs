@@ -101,6 +101,11 @@ pub struct Config {
     /// How often each process checks the periodic tasks; None disables the scheduler.
     pub scheduler_tick: Option<Duration>,
     pub request_timeout: Duration,
+    /// How long a connection may take to send a request's headers, and stay idle between
+    /// requests; longer than the ALB's 60 s idle timeout, as AWS advises.
+    pub http_idle_timeout: Duration,
+    /// Connections served at once; beyond, a new one is answered 503 and closed.
+    pub http_max_connections: usize,
     /// Longer limit for requests that carry a file (uploads over slow links).
     pub upload_timeout: Duration,
     pub shutdown_timeout: Duration,
@@ -209,6 +214,20 @@ impl Config {
                 0 => None,
                 ms => Some(Duration::from_millis(ms)),
             },
+            http_idle_timeout: Duration::from_secs(
+                match parse_var("HTTP_IDLE_TIMEOUT_SECS", lookup("HTTP_IDLE_TIMEOUT_SECS"), 75u64)? {
+                    secs @ 1..=3600 => secs,
+                    _ => return Err(ConfigError::new("HTTP_IDLE_TIMEOUT_SECS", "must be 1 to 3600")),
+                },
+            ),
+            http_max_connections: match parse_var(
+                "HTTP_MAX_CONNECTIONS",
+                lookup("HTTP_MAX_CONNECTIONS"),
+                10_000usize,
+            )? {
+                n @ 1..=1_000_000 => n,
+                _ => return Err(ConfigError::new("HTTP_MAX_CONNECTIONS", "must be 1 to 1000000")),
+            },
             request_timeout: Duration::from_secs(parse_var(
                 "REQUEST_TIMEOUT_SECS",
                 lookup("REQUEST_TIMEOUT_SECS"),
@@ -263,6 +282,8 @@ impl Config {
                 self.scheduler_tick.map_or(0, |tick| tick.as_millis())
             ),
             format!("REQUEST_TIMEOUT_SECS={}", self.request_timeout.as_secs()),
+            format!("HTTP_IDLE_TIMEOUT_SECS={}", self.http_idle_timeout.as_secs()),
+            format!("HTTP_MAX_CONNECTIONS={}", self.http_max_connections),
             format!("UPLOAD_TIMEOUT_SECS={}", self.upload_timeout.as_secs()),
             format!("SHUTDOWN_TIMEOUT_SECS={}", self.shutdown_timeout.as_secs()),
             format!("DATABASE_MAX_CONNECTIONS={}", self.database_max_connections),

@@ -47,6 +47,21 @@ pub struct Problem {
     pub field: Option<&'static str>,
 }
 
+impl Problem {
+    /// The problem document for `code`, its type linking to the docs' errors page.
+    pub fn of(code: Code, detail: String, field: Option<&'static str>) -> Self {
+        let status = StatusCode::from_u16(code.status).expect("registry statuses are valid");
+        Self {
+            kind: format!("https://docs.mysoftly.app/errors#{}", code.name),
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: code.status,
+            detail,
+            code: code.name,
+            field,
+        }
+    }
+}
+
 impl ApiError {
     pub const NOT_FOUND: Self = Self::new(codes::NOT_FOUND, "There is nothing here, or it is not yours.");
     pub const METHOD_NOT_ALLOWED: Self = Self::new(
@@ -130,14 +145,7 @@ impl IntoResponse for ApiError {
             Self::Problem { field, .. } => *field,
             _ => None,
         };
-        let problem = Problem {
-            kind: format!("https://docs.mysoftly.app/errors#{}", code.name),
-            title: status.canonical_reason().unwrap_or("Error"),
-            status: status.as_u16(),
-            detail,
-            code: code.name,
-            field,
-        };
+        let problem = Problem::of(code, detail, field);
         let mut response = (status, axum::Json(problem)).into_response();
         let headers = response.headers_mut();
         headers.insert(

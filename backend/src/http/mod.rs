@@ -7,5 +7,6 @@ pub mod health;
 pub mod middleware;
 pub mod openapi;
 pub mod router;
+pub mod serve;
 
 pub use error::ApiError;

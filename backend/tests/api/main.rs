@@ -7,6 +7,7 @@ mod process;
 mod auth;
 mod cache;
 mod cli;
+mod connections;
 mod dispatch;
 mod health;
 mod jobs;

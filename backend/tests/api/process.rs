@@ -22,8 +22,23 @@ impl SoftlyProcess {
 
     /// Like [`SoftlyProcess::start`], with variables set and others removed.
     pub async fn start_with(set: &[(&str, &str)], remove: &[&str]) -> Self {
+        Self::start_command(Command::new(env!("CARGO_BIN_EXE_softly")), set, remove).await
+    }
+
+    /// Like [`SoftlyProcess::start_with`], started with a soft and a hard limit on open
+    /// files (by util-linux's `prlimit`, which then runs the binary in its place).
+    pub async fn start_with_open_files(soft: u64, hard: u64, set: &[(&str, &str)]) -> Self {
+        let mut command = Command::new("prlimit");
+        command.args([
+            format!("--nofile={soft}:{hard}"),
+            "--".into(),
+            env!("CARGO_BIN_EXE_softly").into(),
+        ]);
+        Self::start_command(command, set, &[]).await
+    }
+
+    async fn start_command(mut command: Command, set: &[(&str, &str)], remove: &[&str]) -> Self {
         let data_dir = std::env::temp_dir().join(format!("softly-process-{}", uuid::Uuid::now_v7().simple()));
-        let mut command = Command::new(env!("CARGO_BIN_EXE_softly"));
         command
             .env_remove("DATABASE_URL")
             .env_remove("RUST_LOG")
