@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use lettre::message::Mailbox;
 
+use super::devices::DeviceTokens;
 use super::passwords::PasswordHasher;
 use super::tokens::TokenKeys;
 use crate::capability::profile::Profile;
@@ -24,6 +25,7 @@ pub struct Accounts {
     pub cache: Cache,
     pub limiter: Arc<dyn RateLimiter>,
     pub tokens: Arc<TokenKeys>,
+    pub devices: Arc<DeviceTokens>,
     pub passwords: PasswordHasher,
     /// The sections other capabilities add to `GET /v1/me`.
     pub profile: Profile,

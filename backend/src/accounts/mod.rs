@@ -5,6 +5,7 @@
 mod authenticate;
 mod cache;
 mod context;
+mod devices;
 mod directory;
 mod domain;
 mod emails;
@@ -39,6 +40,7 @@ use context::Accounts;
 use emails::{AccountEmail, AccountEmailHandler, PasswordResetRequestHandler, PasswordResetRequested};
 use maintenance::PurgeEndedSessionsHandler;
 use passwords::PasswordHasher;
+use devices::DeviceTokens;
 use tokens::TokenKeys;
 
 pub const CAPABILITY: Definition = Definition {
@@ -75,6 +77,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         cache: platform.cache.clone(),
         limiter: platform.limiter.clone(),
         tokens,
+        devices: Arc::new(DeviceTokens::new(&config.secret_key_bases)),
         passwords,
         profile: wiring.profile(),
         authentication,

@@ -49,6 +49,7 @@ pub fn pair(
         refresh_token,
         token_type: "Bearer",
         expires_in: ACCESS_TOKEN_SECONDS,
+        device_token: state.devices.issue(&user.id, now / 1000),
         user: UserView::from(user),
     })
 }

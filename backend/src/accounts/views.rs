@@ -58,6 +58,9 @@ pub struct TokenPair {
     pub refresh_token: String,
     pub token_type: &'static str,
     pub expires_in: i64,
+    /// Keep it and send it with the next sign-in from this device: a device that signed
+    /// in before is not locked out by failed attempts from elsewhere. Valid a year.
+    pub device_token: String,
     pub user: UserView,
 }
 

@@ -277,6 +277,25 @@ impl TestApp {
             .token("/verify-email")
     }
 
+    /// Asks for a reset link for `email` and spends it on `new_password`, as its owner.
+    pub async fn reset_password(&self, email: &str, new_password: &str) {
+        let forgot = self
+            .post("/v1/auth/password/forgot", json!({"email": email}))
+            .await;
+        assert_eq!(forgot.status(), StatusCode::ACCEPTED);
+        let token = self
+            .wait_for_email(email, "Reset your Softly password", 1)
+            .await
+            .token("/reset-password");
+        let reset = self
+            .post(
+                "/v1/auth/password/reset",
+                json!({"token": token, "password": new_password}),
+            )
+            .await;
+        assert_eq!(reset.status(), StatusCode::NO_CONTENT);
+    }
+
     pub async fn login_ok(&self, email: &str, password: &str) -> Value {
         let response = self.login(email, password).await;
         assert_eq!(response.status(), StatusCode::OK);

@@ -11,6 +11,7 @@ mod connections;
 mod dispatch;
 mod health;
 mod jobs;
+mod lockout;
 mod login;
 mod maintenance;
 mod me;

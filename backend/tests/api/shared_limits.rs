@@ -58,6 +58,56 @@ async fn wrong_passwords_spread_over_replicas_share_one_budget() {
     not(softly_test_redis),
     ignore = "set SOFTLY_TEST_REDIS_URL (a Redis server) to run"
 )]
+async fn a_password_reset_on_one_replica_lifts_the_account_wide_limit_on_every_replica() {
+    let redis = test_service("SOFTLY_TEST_REDIS_URL");
+    let prefix = format!("test-{}", uuid::Uuid::now_v7().simple());
+    let env = [
+        ("REDIS_URL", redis.as_str()),
+        ("REDIS_PREFIX", prefix.as_str()),
+        ("TRUSTED_PROXIES", "127.0.0.1/32"),
+    ];
+    let first = TestApp::spawn_with(Backend::Sqlite, &env).await;
+    let second = TestApp::spawn_with(Backend::Sqlite, &env).await;
+    let email = format!("victim-{}@example.com", uuid::Uuid::now_v7().simple());
+    for app in [&first, &second] {
+        assert_eq!(
+            app.signup(&email, PASSWORD, "Victim").await.status(),
+            StatusCode::CREATED
+        );
+    }
+    let login_from = |app: &TestApp, address: String, password: &'static str| {
+        app.request(reqwest::Method::POST, "/v1/auth/login")
+            .header("x-forwarded-for", address)
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+    };
+    for n in 0..52 {
+        let app = if n % 2 == 0 { &first } else { &second };
+        login_from(app, format!("198.51.100.{}", n + 1), "not the password!")
+            .await
+            .unwrap();
+    }
+    let locked = login_from(&second, "203.0.113.1".into(), PASSWORD).await.unwrap();
+    assert_eq!(
+        locked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "shared across replicas"
+    );
+
+    first.reset_password(&email, PASSWORD).await;
+    let after = login_from(&second, "203.0.113.1".into(), PASSWORD).await.unwrap();
+    assert_eq!(
+        after.status(),
+        StatusCode::OK,
+        "the other replica sees the limit lifted"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(softly_test_redis),
+    ignore = "set SOFTLY_TEST_REDIS_URL (a Redis server) to run"
+)]
 async fn a_correct_password_hands_its_slot_back_on_every_replica() {
     let redis = test_service("SOFTLY_TEST_REDIS_URL");
     let (first, second) = replicas(&redis).await;

@@ -7,16 +7,16 @@ use crate::platform::work::UnitOfWork;
 use crate::accounts::context::Accounts;
 use crate::accounts::emails::{AccountEmail, Template};
 use crate::accounts::error::AccountsError;
-use crate::accounts::limits::{self, LOGIN_PER_ACCOUNT};
+use crate::accounts::limits::{self, CONFIRM_PER_USER};
 use crate::accounts::store::email_tokens::{self, Purpose};
 use crate::accounts::store::sessions;
 use crate::accounts::store::users::{self, User};
 use crate::http::ApiError;
 
 /// Re-checks the signed-in user's password before a sensitive change; failures count
-/// against the same per-account limit as sign-in.
+/// against a limit of the user's own, which sign-in attempts from outside cannot fill.
 pub async fn confirm_password(state: &Accounts, user: &User, password: String) -> Result<(), ApiError> {
-    let slot = [(&LOGIN_PER_ACCOUNT, user.email.as_str())];
+    let slot = [(&CONFIRM_PER_USER, user.id.as_str())];
     limits::hit_all(state.limiter.as_ref(), &slot).await?;
     if !state
         .passwords

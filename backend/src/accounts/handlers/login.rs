@@ -8,7 +8,7 @@ use super::user_agent;
 use crate::accounts::context::Accounts;
 use crate::accounts::domain::EmailAddress;
 use crate::accounts::error::AccountsError;
-use crate::accounts::limits::{self, LOGIN_PER_ACCOUNT, LOGIN_PER_IP};
+use crate::accounts::limits::{self, LOGIN_PER_ACCOUNT, LOGIN_PER_ACCOUNT_ADDRESS, LOGIN_PER_IP};
 use crate::accounts::session_tokens;
 use crate::accounts::store::users;
 use crate::accounts::views::TokenPair;
@@ -22,6 +22,9 @@ use crate::http::middleware::ClientIp;
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+    /// The `device_token` of an earlier sign-in from this device, if it kept one.
+    #[serde(default)]
+    pub device_token: Option<String>,
 }
 
 const INVALID_CREDENTIALS: AccountsError = AccountsError::InvalidCredentials;
@@ -29,7 +32,9 @@ const INVALID_CREDENTIALS: AccountsError = AccountsError::InvalidCredentials;
 /// Sign in with email and password; starts a session.
 ///
 /// A wrong password and an unknown email give the same answer in about the same time.
-/// Attempts are limited per account and per client address.
+/// Failed attempts are limited per account and client address (or known device), per
+/// account across all addresses (a device that signed in before is exempt: send its
+/// `device_token`), and per client address.
 #[utoipa::path(post, path = "/auth/login", tag = "accounts", request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
@@ -45,12 +50,24 @@ pub async fn login(
 ) -> Result<axum::Json<TokenPair>, ApiError> {
     let email = EmailAddress::parse(&body.email)?;
     let ip = ip.to_string();
-    // The attempt takes its slot before it is evaluated, so concurrent guesses cannot
-    // slip past the limit; a successful sign-in hands its slot back.
-    let slots = [(&LOGIN_PER_ACCOUNT, email.as_str()), (&LOGIN_PER_IP, ip.as_str())];
+    let user = users::find_by_email(state.db.pool(), email.as_str()).await?;
+    let now_secs = state.clock.now_secs();
+    let device = match (&body.device_token, &user) {
+        (Some(token), Some(user)) => state.devices.verify(token, &user.id, now_secs),
+        _ => None,
+    };
+    // The attempt takes its slots before it is evaluated, so concurrent guesses cannot
+    // slip past a limit; a successful sign-in hands them back.
+    let from = match &device {
+        Some(device) => format!("{} device {}", email.as_str(), device.id),
+        None => format!("{} address {ip}", email.as_str()),
+    };
+    let mut slots = vec![(&LOGIN_PER_ACCOUNT_ADDRESS, from.as_str()), (&LOGIN_PER_IP, ip.as_str())];
+    if device.is_none() {
+        slots.push((&LOGIN_PER_ACCOUNT, email.as_str()));
+    }
     limits::hit_all(state.limiter.as_ref(), &slots).await?;
 
-    let user = users::find_by_email(state.db.pool(), email.as_str()).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let matches = state.passwords.verify(body.password, stored).await?;
     let (true, Some(user)) = (matches, user) else {

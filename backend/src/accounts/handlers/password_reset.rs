@@ -8,7 +8,7 @@ use super::credentials::{consume_link_token, replace_password};
 use crate::accounts::context::Accounts;
 use crate::accounts::domain::{EmailAddress, Password};
 use crate::accounts::emails::PasswordResetRequested;
-use crate::accounts::limits::{self, EMAILS_PER_ADDRESS, EMAILS_PER_IP};
+use crate::accounts::limits::{self, EMAILS_PER_ADDRESS, EMAILS_PER_IP, LOGIN_PER_ACCOUNT};
 use crate::accounts::store::email_tokens::{self, Purpose};
 use crate::accounts::store::users;
 use crate::http::ApiError;
@@ -87,8 +87,12 @@ pub async fn reset_password(
     // The link arrived by email: the address is proven.
     users::mark_verified(work.conn(), &user.id, now).await?;
     email_tokens::spend_all(work.conn(), &user.id, Purpose::ResetPassword, now).await?;
+    let email = user.email.clone();
     replace_password(&mut work, user, &hash, None).await?;
     work.user_changed(&user_id);
     work.commit().await?;
+    // The owner proved the mailbox: guesses at the account from elsewhere no longer
+    // hold it shut.
+    state.limiter.reset(&LOGIN_PER_ACCOUNT, &email).await;
     Ok(StatusCode::NO_CONTENT)
 }

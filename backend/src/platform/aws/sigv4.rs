@@ -6,11 +6,11 @@
 //! Paths are signed as they are sent, each segment encoded once (S3's rule; the other
 //! services' double encoding is the same for the unreserved characters our paths use).
 
-use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
 use super::credentials::Keys;
+use crate::platform::crypto::hmac_sha256;
 
 /// The SHA-256 of an empty payload, as SigV4 writes it.
 pub const EMPTY_PAYLOAD_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -182,15 +182,11 @@ impl Signer<'_> {
             "aws4_request",
         ]
         .iter()
-        .fold(secret.into_bytes(), |key, part| hmac(&key, part.as_bytes()));
-        hex::encode(hmac(&key, string_to_sign.as_bytes()))
+        .fold(secret.into_bytes(), |key, part| {
+            hmac_sha256(&key, part.as_bytes()).to_vec()
+        });
+        hex::encode(hmac_sha256(&key, string_to_sign.as_bytes()))
     }
-}
-
-fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
-    mac.update(data);
-    mac.finalize().into_bytes().to_vec()
 }
 
 #[cfg(test)]

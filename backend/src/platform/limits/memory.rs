@@ -85,6 +85,12 @@ impl RateLimiter for MemoryLimiter {
         }
         Box::pin(std::future::ready(()))
     }
+
+    fn reset<'a>(&'a self, rule: &'a Rule, key: &'a str) -> BoxFuture<'a, ()> {
+        let mut windows = self.windows.lock().expect("limiter lock poisoned");
+        windows.remove(&(rule.name, key.to_string()));
+        Box::pin(std::future::ready(()))
+    }
 }
 
 #[cfg(test)]
@@ -96,6 +102,21 @@ mod tests {
         limit: 3,
         window: Duration::from_secs(60),
     };
+
+    #[tokio::test]
+    async fn a_reset_forgets_every_event_of_its_key_only() {
+        let limiter = MemoryLimiter::new();
+        for _ in 0..3 {
+            limiter.hit(&RULE, "k").await;
+            limiter.hit(&RULE, "other").await;
+        }
+        limiter.reset(&RULE, "k").await;
+        assert_eq!(limiter.hit(&RULE, "k").await, Decision::Allowed);
+        assert!(matches!(
+            limiter.hit(&RULE, "other").await,
+            Decision::Limited { .. }
+        ));
+    }
 
     #[tokio::test]
     async fn the_limit_th_event_passes_and_the_next_is_limited() {

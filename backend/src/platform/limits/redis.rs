@@ -124,4 +124,21 @@ impl RateLimiter for RedisLimiter {
             }
         })
     }
+
+    fn reset<'a>(&'a self, rule: &'a Rule, key: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            // Both: the memory window counted while Redis was away, if it was.
+            self.fallback.reset(rule, key).await;
+            let counter = self.key(rule, key);
+            let _ = self
+                .redis
+                .call(|mut redis| async move {
+                    redis::cmd("DEL")
+                        .arg(counter)
+                        .query_async::<i64>(&mut redis)
+                        .await
+                })
+                .await;
+        })
+    }
 }
