@@ -56,6 +56,7 @@ enum JobsCommand {
 /// Runs the command line; the exit code is 0 on success, 1 on failure, 2 on bad
 /// configuration.
 pub fn main() -> ExitCode {
+    crate::platform::memory::return_large_blocks_to_the_system();
     let cli = Cli::parse();
     if let Some(Command::Healthcheck) = cli.command {
         return crate::healthcheck::run();

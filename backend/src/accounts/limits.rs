@@ -49,15 +49,28 @@ pub const EMAILS_PER_IP: Rule = Rule {
     window: HOUR,
 };
 
-/// Counts one event against every `(rule, key)`, or none: a spent rule answers 429 and
-/// counts nothing anywhere (a refused attempt does not use up another rule's budget).
-/// Counting is itself bounded, so concurrent events cannot pass a limit together.
-pub async fn hit_all(limiter: &dyn RateLimiter, checks: &[(&Rule, &str)]) -> Result<(), AccountsError> {
+/// Answers 429 when any `(rule, key)` is spent; counts nothing.
+pub async fn check_all(limiter: &dyn RateLimiter, checks: &[(&Rule, &str)]) -> Result<(), AccountsError> {
     for (rule, key) in checks {
         if let Decision::Limited { retry_after } = limiter.check(rule, key).await {
             return Err(AccountsError::RateLimited { retry_after });
         }
     }
+    Ok(())
+}
+
+/// Counts one event (a failure) against every `(rule, key)`.
+pub async fn count_all(limiter: &dyn RateLimiter, checks: &[(&Rule, &str)]) {
+    for (rule, key) in checks {
+        limiter.hit(rule, key).await;
+    }
+}
+
+/// Counts one event against every `(rule, key)`, or none: a spent rule answers 429 and
+/// counts nothing anywhere (a refused request does not use up another rule's budget).
+/// Counting is itself bounded, so concurrent events cannot pass a limit together.
+pub async fn hit_all(limiter: &dyn RateLimiter, checks: &[(&Rule, &str)]) -> Result<(), AccountsError> {
+    check_all(limiter, checks).await?;
     for (rule, key) in checks {
         if let Decision::Limited { retry_after } = limiter.hit(rule, key).await {
             return Err(AccountsError::RateLimited { retry_after });

@@ -1,12 +1,19 @@
-//! Password hashing with argon2id at OWASP's parameters (19 MiB, t=2, p=1), computed
-//! on blocking threads behind a semaphore, so a login storm queues here instead of
-//! stalling the async runtime or exhausting memory.
+//! Password hashing with argon2id at OWASP's parameters (19 MiB, t=2, p=1), on a small
+//! fixed set of threads of its own: a login storm queues here instead of stalling the
+//! async runtime, and memory comes back after it — each thread reuses its allocator
+//! arena, where hashing on whichever blocking thread is free leaves 19 MiB behind in
+//! every arena it ever touched.
+//!
+//! A caller takes a [`Turn`] (a free hashing thread) before it hashes: what it decides
+//! while holding the turn (checking a rate limit) is followed by the hash at once, so
+//! at most as many attempts as there are threads are between a check and the outcome.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::mpsc;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use anyhow::Context;
 use argon2::{Argon2, PasswordHasher as _, PasswordVerifier as _};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 /// A hash of a random password: unknown emails are verified against it so that they
 /// take as long as known ones.
@@ -15,32 +22,81 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     hash_now(&password).expect("hashing a random password cannot fail")
 });
 
-/// Hashes and verifies passwords off the async runtime.
+type Task = Box<dyn FnOnce() + Send>;
+
+/// Hashes and verifies passwords on its own threads.
 #[derive(Clone, Debug)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
+    /// One per thread: holding one means a thread is free for you.
+    turns: Arc<Semaphore>,
+    tasks: mpsc::Sender<Task>,
+}
+
+/// A free hashing thread, held until the hash it is spent on is done.
+pub struct Turn {
+    _permit: OwnedSemaphorePermit,
+    tasks: mpsc::Sender<Task>,
 }
 
 impl PasswordHasher {
-    /// At most `concurrency` hashes at once (each holds 19 MiB).
-    pub fn new(concurrency: usize) -> Self {
+    /// `threads` hashing threads (each works in 19 MiB at a time).
+    pub fn new(threads: usize) -> Self {
+        let threads = threads.max(1);
+        let (tasks, queue) = mpsc::channel::<Task>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..threads {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("softly-argon2-{n}"))
+                .spawn(move || {
+                    loop {
+                        let task = queue.lock().expect("the queue lock is never poisoned").recv();
+                        match task {
+                            Ok(task) => task(),
+                            Err(_) => return, // every hasher is gone
+                        }
+                    }
+                })
+                .expect("a hashing thread starts");
+        }
         Self {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            turns: Arc::new(Semaphore::new(threads)),
+            tasks,
         }
     }
 
-    pub async fn hash(&self, password: String) -> anyhow::Result<String> {
-        let _permit = self.permits.acquire().await.context("the hasher is closed")?;
-        tokio::task::spawn_blocking(move || hash_now(&password))
-            .await
-            .context("the hashing task failed")?
+    /// Waits for a free hashing thread.
+    pub async fn turn(&self) -> anyhow::Result<Turn> {
+        let permit = self.turns.clone().acquire_owned().await.context("the hasher is closed")?;
+        Ok(Turn {
+            _permit: permit,
+            tasks: self.tasks.clone(),
+        })
     }
 
+    pub async fn hash(&self, password: String) -> anyhow::Result<String> {
+        self.turn().await?.run(move || hash_now(&password)).await?
+    }
+
+    /// Whether `password` matches `stored`; see [`Turn::verify`].
+    pub async fn verify(&self, password: String, stored: Option<String>) -> anyhow::Result<bool> {
+        self.turn().await?.verify(password, stored).await
+    }
+
+    /// Computes the dummy hash now, so the first unknown-email login is not slower.
+    pub fn warm_up(&self) {
+        let task: Task = Box::new(|| {
+            LazyLock::force(&DUMMY_HASH);
+        });
+        let _ = self.tasks.send(task);
+    }
+}
+
+impl Turn {
     /// Whether `password` matches `stored`; with no stored hash (unknown account) the
     /// same work is done against a dummy hash and the answer is no.
-    pub async fn verify(&self, password: String, stored: Option<String>) -> anyhow::Result<bool> {
-        let _permit = self.permits.acquire().await.context("the hasher is closed")?;
-        tokio::task::spawn_blocking(move || {
+    pub async fn verify(self, password: String, stored: Option<String>) -> anyhow::Result<bool> {
+        self.run(move || {
             let (hash, known) = match &stored {
                 Some(hash) => (hash.as_str(), true),
                 None => (DUMMY_HASH.as_str(), false),
@@ -51,12 +107,17 @@ impl PasswordHasher {
             matches && known
         })
         .await
-        .context("the verifying task failed")
     }
 
-    /// Computes the dummy hash now, so the first unknown-email login is not slower.
-    pub fn warm_up(&self) {
-        tokio::task::spawn_blocking(|| LazyLock::force(&DUMMY_HASH));
+    async fn run<T: Send + 'static>(self, work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+        let (done, outcome) = oneshot::channel();
+        let task: Task = Box::new(move || {
+            let _ = done.send(work());
+        });
+        self.tasks
+            .send(task)
+            .map_err(|_| anyhow::anyhow!("the hashing threads are gone"))?;
+        outcome.await.context("the hashing task failed")
     }
 }
 

@@ -63,6 +63,19 @@ impl MemoryBudget {
     }
 }
 
+/// Makes the allocator give large blocks straight back to the system. glibc serves a
+/// block over its mmap threshold with its own mapping, unmapped when freed — but its
+/// threshold rises to the size of every such block freed, after which argon2's 19 MiB
+/// and decoded images come from arenas that keep them. A fixed 1 MiB threshold stops
+/// that (measured: after 320 sign-ins, 35 MiB against 244 MiB). Call once at start.
+pub fn return_large_blocks_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before other threads.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;

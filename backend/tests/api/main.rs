@@ -15,6 +15,7 @@ mod lockout;
 mod login;
 mod maintenance;
 mod me;
+mod memory;
 mod migrations;
 mod password_reset;
 mod refresh;

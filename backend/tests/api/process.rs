@@ -97,21 +97,26 @@ impl SoftlyProcess {
         );
     }
 
-    /// Signs a new user up and in through this process; answers the access token.
-    pub async fn signed_in_token(&self) -> String {
-        let client = reqwest::Client::new();
+    /// Signs a new user up through this process (password `PASSWORD`); answers the email.
+    pub async fn sign_up(&self) -> String {
         let email = format!("process-{}@example.com", uuid::Uuid::now_v7().simple());
-        let password = crate::helpers::PASSWORD;
-        let signup = serde_json::json!({"email": email, "password": password, "name": "Process"});
-        let response = client
+        let signup =
+            serde_json::json!({"email": email, "password": crate::helpers::PASSWORD, "name": "Process"});
+        let response = reqwest::Client::new()
             .post(self.url("/v1/auth/signup"))
             .json(&signup)
             .send()
             .await
             .unwrap();
         assert_eq!(response.status(), reqwest::StatusCode::CREATED);
-        let login = serde_json::json!({"email": email, "password": password});
-        let pair: serde_json::Value = client
+        email
+    }
+
+    /// Signs a new user up and in through this process; answers the access token.
+    pub async fn signed_in_token(&self) -> String {
+        let email = self.sign_up().await;
+        let login = serde_json::json!({"email": email, "password": crate::helpers::PASSWORD});
+        let pair: serde_json::Value = reqwest::Client::new()
             .post(self.url("/v1/auth/login"))
             .json(&login)
             .send()
@@ -129,9 +134,18 @@ impl SoftlyProcess {
 
     /// The most memory the process has held (VmHWM), in MiB.
     pub fn peak_memory_mib(&self) -> u64 {
+        self.status_mib("VmHWM:")
+    }
+
+    /// The memory the process holds now (VmRSS), in MiB.
+    pub fn memory_mib(&self) -> u64 {
+        self.status_mib("VmRSS:")
+    }
+
+    fn status_mib(&self, field: &str) -> u64 {
         let pid = self.child.id().expect("still running");
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+        let line = status.lines().find(|l| l.starts_with(field)).unwrap();
         let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
         kib / 1024
     }

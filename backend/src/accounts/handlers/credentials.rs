@@ -17,15 +17,12 @@ use crate::http::ApiError;
 /// against a limit of the user's own, which sign-in attempts from outside cannot fill.
 pub async fn confirm_password(state: &Accounts, user: &User, password: String) -> Result<(), ApiError> {
     let slot = [(&CONFIRM_PER_USER, user.id.as_str())];
-    limits::hit_all(state.limiter.as_ref(), &slot).await?;
-    if !state
-        .passwords
-        .verify(password, Some(user.password_hash.clone()))
-        .await?
-    {
+    let turn = state.passwords.turn().await?;
+    limits::check_all(state.limiter.as_ref(), &slot).await?;
+    if !turn.verify(password, Some(user.password_hash.clone())).await? {
+        limits::count_all(state.limiter.as_ref(), &slot).await;
         return Err(AccountsError::WrongPassword.into());
     }
-    state.limiter.forgive(slot[0].0, slot[0].1).await;
     Ok(())
 }
 

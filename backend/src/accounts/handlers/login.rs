@@ -56,8 +56,9 @@ pub async fn login(
         (Some(token), Some(user)) => state.devices.verify(token, &user.id, now_secs),
         _ => None,
     };
-    // The attempt takes its slots before it is evaluated, so concurrent guesses cannot
-    // slip past a limit; a successful sign-in hands them back.
+    // Only failures count. The limits are checked while holding a hashing thread, and
+    // the hash follows at once: at most as many attempts as the hasher has threads are
+    // between their check and their outcome, so guesses overshoot a limit by no more.
     let from = match &device {
         Some(device) => format!("{} device {}", email.as_str(), device.id),
         None => format!("{} address {ip}", email.as_str()),
@@ -66,16 +67,14 @@ pub async fn login(
     if device.is_none() {
         slots.push((&LOGIN_PER_ACCOUNT, email.as_str()));
     }
-    limits::hit_all(state.limiter.as_ref(), &slots).await?;
-
+    let turn = state.passwords.turn().await?;
+    limits::check_all(state.limiter.as_ref(), &slots).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let matches = state.passwords.verify(body.password, stored).await?;
+    let matches = turn.verify(body.password, stored).await?;
     let (true, Some(user)) = (matches, user) else {
+        limits::count_all(state.limiter.as_ref(), &slots).await;
         return Err(INVALID_CREDENTIALS.into());
     };
-    for (rule, key) in slots {
-        state.limiter.forgive(rule, key).await;
-    }
 
     let mut work = state.work.begin().await?;
     let now = work.now_ms();

@@ -78,14 +78,6 @@ impl RateLimiter for MemoryLimiter {
         Box::pin(std::future::ready(decision))
     }
 
-    fn forgive<'a>(&'a self, rule: &'a Rule, key: &'a str) -> BoxFuture<'a, ()> {
-        let mut windows = self.windows.lock().expect("limiter lock poisoned");
-        if let Some(window) = windows.get_mut(&(rule.name, key.to_string())) {
-            window.count = window.count.saturating_sub(1);
-        }
-        Box::pin(std::future::ready(()))
-    }
-
     fn reset<'a>(&'a self, rule: &'a Rule, key: &'a str) -> BoxFuture<'a, ()> {
         let mut windows = self.windows.lock().expect("limiter lock poisoned");
         windows.remove(&(rule.name, key.to_string()));
@@ -130,17 +122,6 @@ mod tests {
         ));
         assert!(matches!(limiter.hit(&RULE, "k").await, Decision::Limited { .. }));
         assert_eq!(limiter.hit(&RULE, "other").await, Decision::Allowed);
-    }
-
-    #[tokio::test]
-    async fn a_forgiven_event_frees_its_slot() {
-        let limiter = MemoryLimiter::new();
-        for _ in 0..3 {
-            limiter.hit(&RULE, "k").await;
-        }
-        limiter.forgive(&RULE, "k").await;
-        assert_eq!(limiter.hit(&RULE, "k").await, Decision::Allowed);
-        assert!(matches!(limiter.hit(&RULE, "k").await, Decision::Limited { .. }));
     }
 
     #[tokio::test]

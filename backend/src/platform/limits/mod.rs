@@ -33,9 +33,6 @@ pub trait RateLimiter: Send + Sync + 'static {
     fn hit<'a>(&'a self, rule: &'a Rule, key: &'a str) -> BoxFuture<'a, Decision>;
     /// Answers whether the rule's budget is already spent, counting nothing.
     fn check<'a>(&'a self, rule: &'a Rule, key: &'a str) -> BoxFuture<'a, Decision>;
-    /// Takes back one counted event, for attempts that turned out not to count (a
-    /// successful sign-in after its slot was reserved).
-    fn forgive<'a>(&'a self, rule: &'a Rule, key: &'a str) -> BoxFuture<'a, ()>;
     /// Forgets every counted event for `key` (a proven owner cleared the account).
     fn reset<'a>(&'a self, rule: &'a Rule, key: &'a str) -> BoxFuture<'a, ()>;
 }

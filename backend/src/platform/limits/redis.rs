@@ -33,17 +33,6 @@ static CHECK: LazyLock<Script> = LazyLock::new(|| {
     )
 });
 
-static FORGIVE: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"
-        if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
-            redis.call('DECR', KEYS[1])
-        end
-        return 1
-        ",
-    )
-});
-
 /// Counters shared by every replica in Redis: fixed windows, each counted and checked in
 /// one script, so concurrent attempts on different replicas cannot pass the limit
 /// together. While Redis does not answer (see [`Redis::call`]), the limiter counts in
@@ -105,22 +94,6 @@ impl RateLimiter for RedisLimiter {
                 Some((count, pttl)) if count >= i64::from(rule.limit) => limited(pttl),
                 Some(_) => Decision::Allowed,
                 None => self.fallback.check(rule, key).await,
-            }
-        })
-    }
-
-    fn forgive<'a>(&'a self, rule: &'a Rule, key: &'a str) -> BoxFuture<'a, ()> {
-        Box::pin(async move {
-            if !self.is_shared() {
-                return self.fallback.forgive(rule, key).await;
-            }
-            let invocation = FORGIVE.key(self.key(rule, key));
-            let forgiven = self
-                .redis
-                .call(|mut redis| async move { invocation.invoke_async::<i64>(&mut redis).await })
-                .await;
-            if forgiven.is_none() {
-                self.fallback.forgive(rule, key).await;
             }
         })
     }
