@@ -16,6 +16,7 @@ pub mod invalid;
 pub mod platform;
 pub mod startup;
 pub mod telemetry;
+pub mod text;
 
 /// Declares each capability's module and lists its [`capability::Definition`] in
 /// [`CAPABILITIES`]: adding a capability is its folder plus its name here.

@@ -36,9 +36,16 @@ pub const CONFIRM_PER_USER: Rule = Rule {
     limit: 10,
     window: FIFTEEN_MINUTES,
 };
-/// Emails asked for (sign-up, verification resend, password reset) per address.
+/// Emails asked for (sign-up, verification resend) per address.
 pub const EMAILS_PER_ADDRESS: Rule = Rule {
     name: "emails_address",
+    limit: 5,
+    window: HOUR,
+};
+/// Password reset emails asked for per address: a rule of its own, so the answer to
+/// "forgot password" is the same whether or not the address just signed up.
+pub const RESET_EMAILS_PER_ADDRESS: Rule = Rule {
+    name: "reset_emails_address",
     limit: 5,
     window: HOUR,
 };

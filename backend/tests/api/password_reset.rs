@@ -124,6 +124,25 @@ async fn reset_requests_are_rate_limited_per_address(backend: Backend) {
     );
 }
 
+async fn the_reset_limit_answers_alike_for_a_new_account_and_an_unused_address(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signup("new@example.com", PASSWORD, "New").await;
+    for email in ["new@example.com", "unused@example.com"] {
+        for n in 0..5 {
+            assert_eq!(
+                forgot(&app, email).await.status(),
+                StatusCode::ACCEPTED,
+                "{email}, request {n}"
+            );
+        }
+        assert_eq!(
+            forgot(&app, email).await.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "{email}"
+        );
+    }
+}
+
 async fn reset_requests_are_rate_limited_per_client_address(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     for n in 0..20 {
@@ -172,6 +191,7 @@ crate::on_both_backends!(
     a_reset_needs_a_valid_token_and_a_good_password,
     reset_requests_are_rate_limited_per_address,
     reset_requests_are_rate_limited_per_client_address,
+    the_reset_limit_answers_alike_for_a_new_account_and_an_unused_address,
     a_reset_link_lives_one_hour,
     a_malformed_email_is_refused,
 );

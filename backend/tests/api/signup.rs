@@ -72,6 +72,26 @@ async fn invalid_fields_are_refused_with_422_naming_the_field(backend: Backend) 
             "name",
             "name_required",
         ),
+        (
+            json!({"email": "a@[127.0.0.1]", "password": PASSWORD, "name": "A"}),
+            "email",
+            "invalid_email",
+        ),
+        (
+            json!({"email": "a@exam\u{202E}ple.com", "password": PASSWORD, "name": "A"}),
+            "email",
+            "invalid_email",
+        ),
+        (
+            json!({"email": "a@example.com", "password": PASSWORD, "name": "Ada \u{202E}moc.knab"}),
+            "name",
+            "invalid_name",
+        ),
+        (
+            json!({"email": "a@example.com", "password": PASSWORD, "name": "A\u{200D}da"}),
+            "name",
+            "invalid_name",
+        ),
     ];
     for (body, field, code) in cases {
         let response = app.post("/v1/auth/signup", body).await;
@@ -84,6 +104,22 @@ async fn invalid_fields_are_refused_with_422_naming_the_field(backend: Backend) 
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM jobs").await, 0);
+}
+
+async fn international_names_and_addresses_are_welcome(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for (email, name) in [
+        ("zoë@bücher.example", "Zoë Ünal"),
+        ("li@example.com", "李小龍"),
+        ("m@example.com", "محمد"),
+    ] {
+        assert_eq!(
+            app.signup(email, PASSWORD, name).await.status(),
+            StatusCode::CREATED,
+            "{email}"
+        );
+        assert_eq!(app.login_ok(email, PASSWORD).await["user"]["name"], name);
+    }
 }
 
 async fn a_128_character_unicode_password_is_accepted_whole(backend: Backend) {
@@ -170,6 +206,7 @@ crate::on_both_backends!(
     a_registered_email_gets_the_same_answer_and_a_different_email,
     invalid_fields_are_refused_with_422_naming_the_field,
     a_128_character_unicode_password_is_accepted_whole,
+    international_names_and_addresses_are_welcome,
     malformed_bodies_get_precise_4xx_problems,
     repeated_signups_for_one_address_are_rate_limited,
 );

@@ -3,7 +3,8 @@ use crate::codes;
 
 pub const MAX_CHARS: usize = 100;
 
-/// What the user wants to be called: 1 to 100 characters, no control characters.
+/// What the user wants to be called: 1 to 100 characters, none of them hidden
+/// ([`crate::text::is_hidden`]): it appears in emails.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DisplayName(String);
 
@@ -20,11 +21,11 @@ impl DisplayName {
                 format!("Use at most {MAX_CHARS} characters."),
             ));
         }
-        if name.chars().any(char::is_control) {
+        if crate::text::has_hidden(name) {
             return Err(Invalid::new(
                 "name",
                 codes::INVALID_NAME,
-                "Names cannot contain control characters.",
+                "Names cannot contain control, invisible or direction-changing characters.",
             ));
         }
         Ok(Self(name.to_string()))
@@ -46,5 +47,7 @@ mod tests {
         assert!(DisplayName::parse(&"x".repeat(101)).is_err());
         assert!(DisplayName::parse(&"x".repeat(100)).is_ok());
         assert!(DisplayName::parse("a\u{0}b").is_err());
+        assert!(DisplayName::parse("Ada\u{202E}evil").is_err());
+        assert!(DisplayName::parse("A\u{200B}da").is_err());
     }
 }

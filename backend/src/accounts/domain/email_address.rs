@@ -1,7 +1,9 @@
 use super::Invalid;
 use crate::codes;
 
-/// A syntactically valid email address, trimmed and lower-cased: the account's key.
+/// A syntactically valid email address at a domain name, trimmed and lower-cased: the
+/// account's key. Not an IP literal (`ada@[127.0.0.1]`), and no hidden characters
+/// ([`crate::text::is_hidden`]): mail to it must be deliverable and what it shows true.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailAddress(String);
 
@@ -9,11 +11,12 @@ impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let email = raw.trim().to_lowercase();
         let invalid = || Invalid::new("email", codes::INVALID_EMAIL, "Enter a valid email address.");
-        if email.len() > 254 || email.chars().any(char::is_whitespace) {
+        if email.len() > 254 || email.chars().any(char::is_whitespace) || crate::text::has_hidden(&email) {
             return Err(invalid());
         }
         let address: lettre::Address = email.parse().map_err(|_| invalid())?;
-        if address.user().len() > 64 || !address.domain().contains('.') {
+        let domain = address.domain();
+        if address.user().len() > 64 || !domain.contains('.') || domain.starts_with('[') {
             return Err(invalid());
         }
         Ok(Self(email))
@@ -46,9 +49,15 @@ mod tests {
             "ada@localhost",
             "a da@example.com",
             "ada@@example.com",
+            "a@[127.0.0.1]",
+            "a@[IPv6:::1]",
+            "ada@exam\u{202E}ple.com",
+            "ada\u{200B}@example.com",
+            "ada@ex\u{00AD}ample.com",
         ] {
             assert!(EmailAddress::parse(raw).is_err(), "{raw}");
         }
+        assert!(EmailAddress::parse("zoë@bücher.example").is_ok(), "international addresses are fine");
         let long = format!("{}@example.com", "a".repeat(65));
         assert!(EmailAddress::parse(&long).is_err());
     }

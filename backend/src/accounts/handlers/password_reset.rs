@@ -8,7 +8,7 @@ use super::credentials::{consume_link_token, replace_password};
 use crate::accounts::context::Accounts;
 use crate::accounts::domain::{EmailAddress, Password};
 use crate::accounts::emails::PasswordResetRequested;
-use crate::accounts::limits::{self, EMAILS_PER_ADDRESS, EMAILS_PER_IP, LOGIN_PER_ACCOUNT};
+use crate::accounts::limits::{self, EMAILS_PER_IP, LOGIN_PER_ACCOUNT, RESET_EMAILS_PER_ADDRESS};
 use crate::accounts::store::email_tokens::{self, Purpose};
 use crate::accounts::store::users;
 use crate::http::ApiError;
@@ -41,7 +41,7 @@ pub async fn forgot_password(
     limits::hit_all(
         state.limiter.as_ref(),
         &[
-            (&EMAILS_PER_ADDRESS, email.as_str()),
+            (&RESET_EMAILS_PER_ADDRESS, email.as_str()),
             (&EMAILS_PER_IP, &ip.to_string()),
         ],
     )

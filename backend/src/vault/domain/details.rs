@@ -92,11 +92,13 @@ pub fn parse_title(raw: &str) -> Result<String, Invalid> {
             "Give the document a title.",
         ));
     }
-    if title.chars().count() > MAX_TITLE_CHARS || title.chars().any(char::is_control) {
+    if title.chars().count() > MAX_TITLE_CHARS || crate::text::has_hidden(title) {
         return Err(Invalid::new(
             "title",
             codes::INVALID_TITLE,
-            format!("A title has at most {MAX_TITLE_CHARS} characters and no control characters."),
+            format!(
+                "A title has at most {MAX_TITLE_CHARS} characters, and no control, invisible or direction-changing ones."
+            ),
         ));
     }
     Ok(title.to_string())

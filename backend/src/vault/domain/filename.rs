@@ -7,13 +7,13 @@ pub struct Filename(String);
 pub const MAX_BYTES: usize = 255;
 
 impl Filename {
-    /// The last path component, without control or bidirectional-override characters,
+    /// The last path component, without hidden characters ([`crate::text::is_hidden`]),
     /// trimmed of spaces and dots, at most 255 bytes; None when nothing is left.
     pub fn sanitise(raw: &str) -> Option<Self> {
         let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
         let cleaned: String = last
             .chars()
-            .filter(|c| !c.is_control() && !is_bidi_control(*c))
+            .filter(|c| !crate::text::is_hidden(*c))
             .collect();
         let trimmed = cleaned.trim_matches(|c: char| c.is_whitespace() || c == '.');
         let mut end = trimmed.len().min(MAX_BYTES);
@@ -27,11 +27,6 @@ impl Filename {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-/// Characters that reorder how text displays, as in `invoice\u{202E}fdp.exe`.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 
 #[cfg(test)]

@@ -100,6 +100,8 @@ async fn patch_changes_only_what_it_names_and_refuses_bad_values(setup: Setup) {
         (json!({"kind": "diary"}), "invalid_kind"),
         (json!({"title": ""}), "title_required"),
         (json!({"title": "   "}), "title_required"),
+        (json!({"title": "Passport\u{202E}fdp.exe"}), "invalid_title"),
+        (json!({"title": "Pass\u{200B}port"}), "invalid_title"),
         (json!({"issued_on": "soon"}), "invalid_date"),
         (json!({"owner": "someone else"}), "invalid_body"),
     ] {
