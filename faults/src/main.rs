@@ -93,7 +93,8 @@ async fn run() -> anyhow::Result<bool> {
         workers: 3,
         threads_per_worker: 2,
         redis: true,
-        env: Vec::new(),
+        // The production task's size: scenarios h–j check every process stays under it.
+        env: vec![("MEMORY_LIMIT_MIB".into(), "1024".into())],
     })
     .await
     .context("while starting the testbed")?;

@@ -23,4 +23,4 @@ pub use moto::Moto;
 pub use postgres::Postgres;
 pub use process::{Daemon, free_port, wait_for_port};
 pub use redis::RedisServer;
-pub use softly::{Role, Softly};
+pub use softly::{Memory, Role, Softly};

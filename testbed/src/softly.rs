@@ -14,6 +14,13 @@ pub enum Role {
     Worker,
 }
 
+/// A process's memory, from /proc.
+#[derive(Debug, Clone, Copy)]
+pub struct Memory {
+    pub now_mib: u64,
+    pub peak_mib: u64,
+}
+
 /// One softly process, restartable with the same name, port and environment.
 pub struct Softly {
     pub name: String,
@@ -48,7 +55,10 @@ impl Softly {
 
     /// Starts the process; a replica is up once it listens.
     pub async fn start(&mut self) -> anyhow::Result<()> {
-        let mut command = Command::new(&self.binary);
+        // Started as on a self-hosted machine (systemd's default soft limit of 1024 open
+        // files; the hard limit left as it is): softly raises it itself.
+        let mut command = Command::new("prlimit");
+        command.args(["--nofile=1024:", "--"]).arg(&self.binary);
         command.arg(match self.role {
             Role::Serve => "serve",
             Role::Worker => "worker",
@@ -107,5 +117,27 @@ impl Softly {
 
     pub fn log(&self) -> &Path {
         &self.log
+    }
+
+    /// The process's memory now and at its peak (VmRSS, VmHWM), in MiB.
+    pub fn memory(&self) -> anyhow::Result<Memory> {
+        let pid = self
+            .daemon()?
+            .pid()
+            .with_context(|| format!("{} has exited", self.name))?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .with_context(|| format!("while reading the status of {}", self.name))?;
+        let mib = |field: &str| -> anyhow::Result<u64> {
+            let line = status
+                .lines()
+                .find(|line| line.starts_with(field))
+                .with_context(|| format!("no {field} for {}", self.name))?;
+            let kib: u64 = line.split_whitespace().nth(1).unwrap_or_default().parse()?;
+            Ok(kib / 1024)
+        };
+        Ok(Memory {
+            now_mib: mib("VmRSS:")?,
+            peak_mib: mib("VmHWM:")?,
+        })
     }
 }

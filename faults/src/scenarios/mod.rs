@@ -1,11 +1,14 @@
 //! The scenarios, in the order they run; each breaks one thing and checks a promise.
 
+mod image_bombs;
 mod password_spray;
 mod postgres_restart;
 mod redis_outage;
 mod refresh_race;
 mod replica_killed;
 mod rolling_restart;
+mod sign_in_storm;
+mod slow_connections;
 mod worker_faults;
 
 use std::future::Future;
@@ -36,7 +39,7 @@ macro_rules! scenario {
     };
 }
 
-pub const ALL: [Scenario; 7] = [
+pub const ALL: [Scenario; 10] = [
     scenario!('a', "rolling restart", rolling_restart),
     scenario!('b', "replica killed", replica_killed),
     scenario!('c', "worker killed and frozen", worker_faults),
@@ -44,6 +47,9 @@ pub const ALL: [Scenario; 7] = [
     scenario!('e', "postgres restart", postgres_restart),
     scenario!('f', "refresh race", refresh_race),
     scenario!('g', "password spray", password_spray),
+    scenario!('h', "image bombs", image_bombs),
+    scenario!('i', "slow connections", slow_connections),
+    scenario!('j', "sign-in storm", sign_in_storm),
 ];
 
 /// Brings back whatever a scenario left stopped, and waits until the proxy sees every
