@@ -44,6 +44,7 @@ codes! {
     // 403: understood, and refused.
     WRONG_PASSWORD = "wrong_password", 403, "The password given to confirm a sensitive change is wrong.";
     QUOTA_EXCEEDED = "quota_exceeded", 403, "The file does not fit in the storage quota.";
+    EMAIL_UNVERIFIED = "email_unverified", 403, "Confirm your email address (follow the link Softly sent) before storing documents.";
     INVALID_SIGNATURE = "invalid_signature", 403, "The upload URL's signature is not valid: ask for a new URL.";
     URL_EXPIRED = "url_expired", 403, "The upload URL has expired: ask for a new one.";
 

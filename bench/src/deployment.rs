@@ -41,7 +41,7 @@ pub async fn measure(
         env: vec![("RUST_LOG".into(), "warn".into())],
     })
     .await?;
-    let (_, pair) = cluster.api.new_user("bench").await?;
+    let (_, pair) = cluster.new_user("bench").await?;
     let token = access_token(&pair)?;
     let base = cluster.proxy.url();
 
@@ -121,7 +121,7 @@ async fn settled(cluster: &Cluster, user: &str) -> anyhow::Result<()> {
 /// Workers frozen while `BURST` uploads land, then released: jobs per second from the
 /// release to the last document settled.
 async fn burst(cluster: &Cluster) -> anyhow::Result<f64> {
-    let (_, pair) = cluster.api.new_user("burst").await?;
+    let (_, pair) = cluster.new_user("burst").await?;
     let token = access_token(&pair)?;
     for worker in &cluster.workers {
         worker.signal("STOP")?;
@@ -139,7 +139,7 @@ async fn burst(cluster: &Cluster) -> anyhow::Result<f64> {
 /// `TRICKLE` uploads at about 20 a second with the workers idle between them: p50 and
 /// p99 of the time from a document's commit to its processing job's result.
 async fn trickle(cluster: &Cluster) -> anyhow::Result<(f64, f64)> {
-    let (_, pair) = cluster.api.new_user("trickle").await?;
+    let (_, pair) = cluster.new_user("trickle").await?;
     let token = access_token(&pair)?;
     let user = upload(cluster, &token, TRICKLE, 1, Duration::from_millis(50)).await?;
     settled(cluster, &user).await?;

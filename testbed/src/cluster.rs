@@ -118,6 +118,40 @@ impl Cluster {
     }
 
     /// The API of one replica directly, bypassing the proxy.
+    /// A new user who followed the verification link moto recorded (storing documents
+    /// needs a confirmed address); their email and signed-in token pair.
+    pub async fn new_user(&self, label: &str) -> anyhow::Result<(String, serde_json::Value)> {
+        let (email, pair) = self.api.new_user(label).await?;
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let token = loop {
+            if let Some(token) = self.moto.link_token(&email, "/verify-email").await? {
+                break token;
+            }
+            if std::time::Instant::now() > deadline {
+                anyhow::bail!("no verification email for {email} within 30 s");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let body = serde_json::json!({ "token": token });
+        let verified = self
+            .api
+            .call(
+                reqwest::Method::POST,
+                "/v1/auth/verify-email",
+                None,
+                Some(body),
+                None,
+            )
+            .await;
+        anyhow::ensure!(
+            verified.ok(),
+            "verifying {email} answered {:?}: {}",
+            verified.status,
+            verified.body
+        );
+        Ok((email, pair))
+    }
+
     pub fn replica_api(&self, index: usize) -> Api {
         let port = self.replicas[index].port.expect("replicas listen");
         Api::new(&format!("http://127.0.0.1:{port}"))

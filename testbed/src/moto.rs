@@ -84,6 +84,37 @@ impl Moto {
             .collect())
     }
 
+    /// The token of the latest `path?token=…` link moto was asked to send to `to`.
+    pub async fn link_token(&self, to: &str, path: &str) -> anyhow::Result<Option<String>> {
+        let data: Value = reqwest::get(format!("{}/moto-api/data.json", self.endpoint()))
+            .await?
+            .json()
+            .await
+            .context("while reading moto's recorded data")?;
+        let needle = format!("{path}?token=");
+        let token = data["ses"]["RawMessage"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| {
+                m["destinations"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|a| a == to))
+            })
+            .filter_map(|m| {
+                // Quoted-printable: soft line breaks out, `=3D` back to `=`.
+                let raw = m["raw_data"].as_str()?.replace("=\r\n", "").replace("=3D", "=");
+                let start = raw.rfind(&needle)? + needle.len();
+                let token: String = raw[start..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                    .collect();
+                (!token.is_empty()).then_some(token)
+            })
+            .next_back();
+        Ok(token)
+    }
+
     /// Keys of the objects under `prefix` (up to 1000).
     pub async fn object_keys(&self, prefix: &str) -> anyhow::Result<Vec<String>> {
         let listing = reqwest::Client::new()

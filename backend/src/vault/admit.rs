@@ -35,6 +35,16 @@ pub async fn admit(vault: &Vault, document: &Document, upload: Option<&Upload>) 
     Ok(())
 }
 
+/// Refuses a user whose email address is not confirmed: storing documents needs a
+/// mailbox behind the account (so throwaway accounts cannot fill the store).
+pub async fn ensure_verified(vault: &Vault, user_id: &str) -> Result<(), VaultError> {
+    match vault.directory.find(user_id).await? {
+        Some(user) if user.email_verified => Ok(()),
+        Some(_) => Err(VaultError::EmailUnverified),
+        None => Err(VaultError::NotFound),
+    }
+}
+
 /// Whether the user has any room left at all, checked before a body is read so a full
 /// account is told at once. [`admit`] makes the binding check.
 pub async fn ensure_room(vault: &Vault, user_id: &str, wanted: u64) -> Result<(), VaultError> {

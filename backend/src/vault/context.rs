@@ -3,6 +3,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 
+use crate::accounts::Directory;
 use crate::config::VaultLimits;
 use crate::http::extract::Authentication;
 use crate::platform::clock::Clock;
@@ -25,6 +26,8 @@ pub struct Vault {
     pub scratch: PathBuf,
     pub api_url: String,
     pub authentication: Authentication,
+    /// Who users are (accounts' public service): uploads need a confirmed address.
+    pub directory: Directory,
 }
 
 impl FromRef<Vault> for Authentication {

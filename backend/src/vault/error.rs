@@ -9,6 +9,8 @@ use crate::platform::storage::ReceiveError;
 pub enum VaultError {
     #[error("This file does not fit in your storage quota; delete documents to make room.")]
     QuotaExceeded,
+    #[error("Confirm your email address first: follow the link in the email Softly sent you.")]
+    EmailUnverified,
     #[error("You have {0} uploads announced and not completed; complete them, or wait for them to expire.")]
     TooManyUploads(u64),
     /// No such document or upload of the caller's (another user's answers the same).
@@ -40,6 +42,7 @@ impl From<VaultError> for ApiError {
             VaultError::TooLarge => return ApiError::PAYLOAD_TOO_LARGE,
             VaultError::BodyInterrupted(_) => codes::BODY_INTERRUPTED,
             VaultError::QuotaExceeded => codes::QUOTA_EXCEEDED,
+            VaultError::EmailUnverified => codes::EMAIL_UNVERIFIED,
             VaultError::TooManyUploads(_) => codes::TOO_MANY_UPLOADS,
             VaultError::InvalidSignature => codes::INVALID_SIGNATURE,
             VaultError::UrlExpired => codes::URL_EXPIRED,

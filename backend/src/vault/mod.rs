@@ -32,7 +32,7 @@ pub use deletion::DeleteObjects;
 pub use events::{DocumentDeleted, DocumentDetailsChanged};
 pub use maintenance::{PurgeExpiredUploads, RetryStuckDeletions};
 
-use crate::accounts::UserDeleted;
+use crate::accounts::{Directory, UserDeleted};
 use crate::capability::profile::SectionFn;
 use crate::capability::{Capability, Definition, Wiring};
 use crate::http::extract::Authentication;
@@ -92,6 +92,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         scratch,
         api_url: config.api_url.clone(),
         authentication: wiring.service::<Authentication>()?,
+        directory: wiring.service::<Directory>()?,
     };
     let usage = vault.clone();
     wiring.profile_section(SectionFn::new(move |user_id: String| {

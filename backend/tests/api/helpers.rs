@@ -256,6 +256,30 @@ impl TestApp {
         self.send(Method::DELETE, "/v1/me", token, Some(body)).await
     }
 
+    /// Signs up a new user, follows their verification link and signs them in; returns their
+    /// email and token pair (storing documents needs a confirmed address).
+    pub async fn verified_user(&self) -> (String, Value) {
+        let email = format!("user-{}@example.com", uuid::Uuid::now_v7().simple());
+        assert_eq!(
+            self.signup(&email, PASSWORD, "Test User").await.status(),
+            StatusCode::CREATED
+        );
+        // An application built without workers gets one while its email is sent.
+        let sender = (self.wired.platform.config.job_workers == 0).then(|| self.wired.start_workers(1));
+        let token = self
+            .wait_for_email(&email, "Confirm", 1)
+            .await
+            .token("/verify-email");
+        if let Some(sender) = sender {
+            sender.shutdown(Duration::from_secs(5)).await;
+        }
+        let verified = self
+            .post("/v1/auth/verify-email", json!({ "token": token }))
+            .await;
+        assert_eq!(verified.status(), StatusCode::OK);
+        (email.clone(), self.login_ok(&email, PASSWORD).await)
+    }
+
     /// Signs up and signs in a new user; returns their email and token pair.
     pub async fn signed_in_user(&self) -> (String, Value) {
         let email = format!("user-{}@example.com", uuid::Uuid::now_v7().simple());
@@ -304,18 +328,7 @@ impl TestApp {
 
     /// The emails written for `to` so far.
     pub fn emails_to(&self, to: &str) -> Vec<Email> {
-        let Ok(entries) = std::fs::read_dir(self.data_dir.join("mail")) else {
-            return Vec::new();
-        };
-        let mut emails: Vec<Email> = entries
-            .filter_map(Result::ok)
-            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-            .map(|raw| Email::parse(&raw))
-            .filter(|email| email.to.contains(&format!("<{to}>")) || email.to == to)
-            .collect();
-        emails.sort_by(|a, b| a.message_id.cmp(&b.message_id));
-        emails
+        emails_in(&self.data_dir.join("mail"), to)
     }
 
     /// Waits (at most five seconds) until `count` emails whose subject contains
@@ -543,4 +556,20 @@ pub fn bearer(pair: &Value) -> &str {
 
 pub fn refresh_token(pair: &Value) -> &str {
     pair["refresh_token"].as_str().unwrap()
+}
+
+/// The emails a file mailer wrote into `folder` for `to`, oldest first.
+pub fn emails_in(folder: &std::path::Path, to: &str) -> Vec<Email> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut emails: Vec<Email> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .map(|raw| Email::parse(&raw))
+        .filter(|email| email.to.contains(&format!("<{to}>")) || email.to == to)
+        .collect();
+    emails.sort_by(|a, b| a.message_id.cmp(&b.message_id));
+    emails
 }

@@ -44,7 +44,8 @@ impl SoftlyProcess {
             .env_remove("RUST_LOG")
             .env("SOFTLY_DATA_DIR", &data_dir)
             .env("PORT", "0")
-            .env("LOG_FORMAT", "json");
+            .env("LOG_FORMAT", "json")
+            .env("APP_URL", crate::helpers::APP_URL);
         for name in remove {
             command.env_remove(name);
         }
@@ -97,7 +98,8 @@ impl SoftlyProcess {
         );
     }
 
-    /// Signs a new user up through this process (password `PASSWORD`); answers the email.
+    /// Signs a new user up through this process (password `PASSWORD`) and confirms their
+    /// address; answers the email.
     pub async fn sign_up(&self) -> String {
         let email = format!("process-{}@example.com", uuid::Uuid::now_v7().simple());
         let signup =
@@ -109,6 +111,24 @@ impl SoftlyProcess {
             .await
             .unwrap();
         assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+        // Storing documents needs a confirmed address: follow the emailed link.
+        let mut token = None;
+        for _ in 0..100 {
+            let emails = crate::helpers::emails_in(&self.data_dir.join("mail"), &email);
+            if let Some(email) = emails.last() {
+                token = Some(email.token("/verify-email"));
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let token = token.expect("a verification email within five seconds");
+        let verified = reqwest::Client::new()
+            .post(self.url("/v1/auth/verify-email"))
+            .json(&serde_json::json!({ "token": token }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(verified.status(), reqwest::StatusCode::OK);
         email
     }
 

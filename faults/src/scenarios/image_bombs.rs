@@ -37,7 +37,7 @@ fn bomb() -> anyhow::Result<Vec<u8>> {
 
 pub async fn run(cluster: &mut Cluster, _: &Settings) -> anyhow::Result<Verdict> {
     let bytes = bomb()?;
-    let (_, pair) = cluster.api.new_user("bombs").await?;
+    let (_, pair) = cluster.new_user("bombs").await?;
     let token = access_token(&pair)?;
     let mut uploads = JoinSet::new();
     for n in 0..BOMBS {

@@ -16,7 +16,7 @@ const LIMIT: usize = 50;
 const REPLICAS: usize = 3;
 
 pub async fn run(cluster: &mut Cluster, _: &Settings) -> anyhow::Result<Verdict> {
-    let (email, _) = cluster.api.new_user("spray").await?;
+    let (email, _) = cluster.new_user("spray").await?;
     let mut statuses = Vec::new();
     // Ten at a time, so the round robin spreads them over the three replicas.
     for _ in 0..ATTEMPTS / 10 {

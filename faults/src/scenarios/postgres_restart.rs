@@ -15,7 +15,7 @@ use crate::{Settings, Verdict};
 const OUTAGE: Duration = Duration::from_secs(5);
 
 pub async fn run(cluster: &mut Cluster, _: &Settings) -> anyhow::Result<Verdict> {
-    let (_, pair) = cluster.api.new_user("postgres").await?;
+    let (_, pair) = cluster.new_user("postgres").await?;
     let token = access_token(&pair)?;
     let api = cluster.api.clone();
     let traffic = load::start(6, Duration::from_millis(20), move |n| {

@@ -10,7 +10,7 @@ use crate::load::{self, describe, failures};
 use crate::{Settings, Verdict};
 
 pub async fn run(cluster: &mut Cluster, settings: &Settings) -> anyhow::Result<Verdict> {
-    let (_, pair) = cluster.api.new_user("redis").await?;
+    let (_, pair) = cluster.new_user("redis").await?;
     let token = access_token(&pair)?;
     let api = cluster.api.clone();
     let traffic = load::start(6, Duration::from_millis(20), move |n| {

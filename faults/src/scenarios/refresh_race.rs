@@ -15,7 +15,7 @@ const RACERS: usize = 20;
 const PAST_GRACE: Duration = Duration::from_secs(11);
 
 pub async fn run(cluster: &mut Cluster, _: &Settings) -> anyhow::Result<Verdict> {
-    let (_, pair) = cluster.api.new_user("refresh").await?;
+    let (_, pair) = cluster.new_user("refresh").await?;
     let original = pair["refresh_token"].as_str().unwrap_or_default().to_string();
     let mut racers = JoinSet::new();
     for _ in 0..RACERS {

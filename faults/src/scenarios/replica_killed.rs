@@ -13,7 +13,7 @@ use crate::{Settings, Verdict};
 const CONNECTIONS: usize = 8;
 
 pub async fn run(cluster: &mut Cluster, _: &Settings) -> anyhow::Result<Verdict> {
-    let (_, pair) = cluster.api.new_user("killed").await?;
+    let (_, pair) = cluster.new_user("killed").await?;
     let token = access_token(&pair)?;
     let api = cluster.api.clone();
     let traffic = load::start(CONNECTIONS, Duration::from_millis(5), move |n| {

@@ -14,7 +14,7 @@ const SIGN_INS: usize = 600;
 const AT_ONCE: usize = 32;
 
 pub async fn run(cluster: &mut Cluster, _: &Settings) -> anyhow::Result<Verdict> {
-    let (email, _) = cluster.api.new_user("storm").await?;
+    let (email, _) = cluster.new_user("storm").await?;
     // Warm every replica with one sign-in, so "before" is its steady state.
     for index in 0..cluster.replicas.len() {
         cluster.replica_api(index).login(&email, PASSWORD, None).await;

@@ -14,7 +14,7 @@ use crate::{Settings, Verdict};
 const DOCUMENTS: usize = 24;
 
 pub async fn run(cluster: &mut Cluster, _: &Settings) -> anyhow::Result<Verdict> {
-    let (_, pair) = cluster.api.new_user("workers").await?;
+    let (_, pair) = cluster.new_user("workers").await?;
     let token = access_token(&pair)?;
     let image = photo()?;
     // Workers frozen while the uploads land: a backlog they then all take from at once.

@@ -21,7 +21,7 @@ use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
 use crate::platform::storage::SignedPut;
 use crate::platform::time::{DAY_MS, rfc3339};
-use crate::vault::admit::admit;
+use crate::vault::admit::{admit, ensure_verified};
 use crate::vault::context::Vault;
 use crate::vault::domain::{DetailsInput, FileType, Filename};
 use crate::vault::error::VaultError;
@@ -53,7 +53,7 @@ pub struct CreateUploadRequest {
     responses(
         (status = 201, description = "Send the file as the ticket says, then complete", body = UploadTicket),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "quota_exceeded: the announced size, reserved until the upload completes or expires, does not fit", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "email_unverified (confirm the address first), or quota_exceeded: the announced size, reserved until the upload completes or expires, does not fit", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "too_many_uploads: VAULT_MAX_OPEN_UPLOADS announced and not completed", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -62,6 +62,7 @@ pub async fn create_upload(
     auth: AuthUser,
     Json(body): Json<CreateUploadRequest>,
 ) -> Result<(StatusCode, axum::Json<UploadTicket>), ApiError> {
+    ensure_verified(&state, &auth.user_id).await?;
     let filename = Filename::sanitise(&body.filename)
         .ok_or_else(|| ApiError::invalid("filename", codes::INVALID_FILENAME, "Give the file's name."))?;
     let limit = state.limits.max_upload_bytes;

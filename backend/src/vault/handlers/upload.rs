@@ -11,7 +11,7 @@ use crate::codes;
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::AuthUser;
-use crate::vault::admit::{admit, ensure_room};
+use crate::vault::admit::{admit, ensure_room, ensure_verified};
 use crate::vault::context::Vault;
 use crate::vault::domain::{DetailsInput, Filename};
 use crate::vault::intake::{Intake, Received};
@@ -44,7 +44,7 @@ pub struct UploadForm {
         (status = 201, description = "Stored; processing follows", body = DocumentEnvelope),
         (status = 400, description = "Not a well-formed multipart body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "quota_exceeded", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "email_unverified (confirm the address first), or quota_exceeded", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than VAULT_MAX_UPLOAD_BYTES", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not multipart, or the file is not an accepted type", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
@@ -64,6 +64,7 @@ pub async fn upload_document(
     if declared.is_some_and(|length| length > body_limit) {
         return Err(ApiError::PAYLOAD_TOO_LARGE);
     }
+    ensure_verified(&state, &auth.user_id).await?;
     ensure_room(
         &state,
         &auth.user_id,

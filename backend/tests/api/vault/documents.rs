@@ -198,7 +198,7 @@ async fn deleting_a_document_removes_its_row_its_objects_and_its_bytes(setup: Se
 
 async fn deleting_the_account_removes_every_document_and_object(setup: Setup) {
     let vault = VaultApp::spawn(setup).await;
-    let (email, pair) = vault.app.signed_in_user().await;
+    let (email, pair) = vault.app.verified_user().await;
     let token = crate::helpers::bearer(&pair).to_string();
     let other = vault.user().await;
     let kept = vault.uploaded(&other, "other.pdf", pdf(100, 1), &[]).await;

@@ -13,7 +13,7 @@ use crate::helpers::bearer;
 
 /// A user with two documents, processed; their id and token.
 async fn user_with_documents(vault: &VaultApp) -> (String, String) {
-    let (_, pair) = vault.app.signed_in_user().await;
+    let (_, pair) = vault.app.verified_user().await;
     let token = bearer(&pair).to_string();
     vault.uploaded(&token, "a.pdf", pdf(400, 1), &[]).await;
     vault.uploaded(&token, "b.pdf", pdf(500, 2), &[]).await;

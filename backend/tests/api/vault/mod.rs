@@ -137,7 +137,7 @@ impl VaultApp {
 
     /// A new signed-in user's access token.
     pub async fn user(&self) -> String {
-        let (_, pair) = self.app.signed_in_user().await;
+        let (_, pair) = self.app.verified_user().await;
         bearer(&pair).to_string()
     }
 

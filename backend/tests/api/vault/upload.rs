@@ -169,7 +169,44 @@ async fn a_file_over_the_limit_is_refused_with_413_and_one_at_it_is_accepted(set
     assert_eq!(document["byte_size"], 100_000);
 }
 
+async fn storing_needs_a_confirmed_email_address(setup: Setup) {
+    let vault = VaultApp::spawn(setup).await;
+    let (email, pair) = vault.app.signed_in_user().await;
+    let token = crate::helpers::bearer(&pair).to_string();
+    let refused = vault.upload(&token, "passport.pdf", pdf(500, 1), &[]).await;
+    assert_eq!(code_of(refused, StatusCode::FORBIDDEN).await, "email_unverified");
+    let announce = serde_json::json!({
+        "filename": "passport.pdf", "byte_size": 500, "checksum_sha256": super::direct_upload::checksum(&pdf(500, 1)),
+        "content_type": "application/pdf",
+    });
+    let refused = vault
+        .app
+        .send(
+            reqwest::Method::POST,
+            "/v1/documents/uploads",
+            &token,
+            Some(announce),
+        )
+        .await;
+    assert_eq!(code_of(refused, StatusCode::FORBIDDEN).await, "email_unverified");
+    assert_eq!(vault.app.count("SELECT COUNT(*) FROM documents").await, 0);
+    assert_eq!(vault.app.count("SELECT COUNT(*) FROM uploads").await, 0);
+
+    let link = vault
+        .app
+        .wait_for_email(&email, "Confirm", 1)
+        .await
+        .token("/verify-email");
+    let verified = vault
+        .app
+        .post("/v1/auth/verify-email", serde_json::json!({ "token": link }))
+        .await;
+    assert_eq!(verified.status(), StatusCode::OK);
+    vault.uploaded(&token, "passport.pdf", pdf(500, 1), &[]).await;
+}
+
 on_both_setups!(
+    storing_needs_a_confirmed_email_address,
     an_upload_is_stored_as_sent_and_becomes_ready,
     the_title_defaults_to_the_file_name_and_the_kind_to_other,
     html_named_jpg_is_refused_with_415_and_nothing_is_kept,
