@@ -10,6 +10,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -26,6 +27,9 @@ use tower::ServiceExt;
 
 use super::error::Problem;
 use crate::codes;
+
+/// Closed connections that make a burst worth giving memory back after.
+const BURST: usize = 100;
 
 /// The most a connection's unparsed headers may hold (hyper's read buffer).
 pub const MAX_HEADER_BUFFER: usize = 64 * 1024;
@@ -70,6 +74,10 @@ pub async fn serve(
     let builder = Arc::new(builder);
     let open = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
+    // Connections buffer their headers in small blocks the allocator keeps when they
+    // close; after a burst, its free pages go back every 10 s at most.
+    let closed = Arc::new(AtomicUsize::new(0));
+    let trimming = tokio::spawn(give_back_after_bursts(closed.clone()));
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -98,14 +106,29 @@ pub async fn serve(
             .serve_connection_with_upgrades(TokioIo::new(stream), service)
             .into_owned();
         let connection = graceful.watch(connection);
+        let closed = closed.clone();
         tokio::spawn(async move {
             // A client that goes away or times out ends its connection; nothing to report.
             let _ = connection.await;
             drop(permit);
+            closed.fetch_add(1, Ordering::Relaxed);
         });
     }
     drop(listener);
+    trimming.abort();
     graceful.shutdown().await;
+}
+
+/// Every 10 s, if at least [`BURST`] connections closed since the last look, gives the
+/// allocator's free pages back.
+async fn give_back_after_bursts(closed: Arc<AtomicUsize>) {
+    let mut interval = tokio::time::interval(Duration::from_secs(10));
+    loop {
+        interval.tick().await;
+        if closed.swap(0, Ordering::Relaxed) >= BURST {
+            tokio::task::spawn_blocking(crate::platform::memory::give_back_free_memory);
+        }
+    }
 }
 
 /// Answers a connection beyond the limit with a 503 (within a second) and closes it.

@@ -9,6 +9,7 @@ mod replica_killed;
 mod rolling_restart;
 mod sign_in_storm;
 mod slow_connections;
+mod upload_slots;
 mod worker_faults;
 
 use std::future::Future;
@@ -39,7 +40,7 @@ macro_rules! scenario {
     };
 }
 
-pub const ALL: [Scenario; 10] = [
+pub const ALL: [Scenario; 11] = [
     scenario!('a', "rolling restart", rolling_restart),
     scenario!('b', "replica killed", replica_killed),
     scenario!('c', "worker killed and frozen", worker_faults),
@@ -50,6 +51,7 @@ pub const ALL: [Scenario; 10] = [
     scenario!('h', "image bombs", image_bombs),
     scenario!('i', "slow connections", slow_connections),
     scenario!('j', "sign-in storm", sign_in_storm),
+    scenario!('k', "upload slots", upload_slots),
 ];
 
 /// Brings back whatever a scenario left stopped, and waits until the proxy sees every
