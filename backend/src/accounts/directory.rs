@@ -26,8 +26,9 @@ impl Directory {
         Self { db }
     }
 
-    /// The user `user_id`, or None when there is no such user (any more).
-    pub async fn find(&self, user_id: &str) -> anyhow::Result<Option<UserSummary>> {
+    /// The user `user_id`, or None when there is no such user (any more). A database
+    /// error stays one, so callers answer 503 when the database is away.
+    pub async fn find(&self, user_id: &str) -> sqlx::Result<Option<UserSummary>> {
         Ok(users::find(self.db.pool(), user_id)
             .await?
             .map(|user| UserSummary {
