@@ -1,5 +1,5 @@
 //! Known devices: every token pair carries a device token, an HMAC over the user's id and
-//! the day it was issued, which the client keeps and sends when it signs in again. A
+//! the second it was issued, which the client keeps and sends when it signs in again. A
 //! device that proves it has signed in to this account before is not held to the
 //! account-wide failure limit ([`super::limits::LOGIN_PER_ACCOUNT`]), so guessing spread
 //! over many addresses cannot lock the owner out of their own devices; its own failures

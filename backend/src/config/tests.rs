@@ -185,3 +185,37 @@ fn redis_mail_vault_and_scheduler_settings_have_defaults_and_refuse_bad_values()
         assert_eq!(error.var, var, "{value}: {error}");
     }
 }
+
+#[test]
+fn connection_and_upload_slot_limits_have_defaults_bounds_and_name_their_variable() {
+    let config = config_from(&[]).unwrap();
+    assert_eq!(config.http_idle_timeout, std::time::Duration::from_secs(75));
+    assert_eq!(config.http_max_connections, 10_000);
+    assert_eq!(config.vault.max_open_uploads, 20);
+    let set = config_from(&[
+        ("HTTP_IDLE_TIMEOUT_SECS", "3600"),
+        ("HTTP_MAX_CONNECTIONS", "1"),
+        ("VAULT_MAX_OPEN_UPLOADS", "10000"),
+    ])
+    .unwrap();
+    assert_eq!(
+        (
+            set.http_idle_timeout.as_secs(),
+            set.http_max_connections,
+            set.vault.max_open_uploads
+        ),
+        (3600, 1, 10_000)
+    );
+    for (name, bad) in [
+        ("HTTP_IDLE_TIMEOUT_SECS", "0"),
+        ("HTTP_IDLE_TIMEOUT_SECS", "3601"),
+        ("HTTP_MAX_CONNECTIONS", "0"),
+        ("HTTP_MAX_CONNECTIONS", "1000001"),
+        ("VAULT_MAX_OPEN_UPLOADS", "0"),
+        ("VAULT_MAX_OPEN_UPLOADS", "10001"),
+        ("MEMORY_LIMIT_MIB", "63"),
+    ] {
+        let error = config_from(&[(name, bad)]).unwrap_err().to_string();
+        assert!(error.contains(name), "{name}={bad}: {error}");
+    }
+}

@@ -40,10 +40,6 @@ impl MemoryBudget {
         }
     }
 
-    pub fn total_bytes(&self) -> u64 {
-        u64::from(self.total_mib) * MIB
-    }
-
     /// Waits until `bytes` (rounded up to MiB) are free, and holds them.
     pub async fn reserve(&self, bytes: u64) -> Result<Reservation, OverBudget> {
         let wanted_mib = bytes.div_ceil(MIB).max(1);
