@@ -84,6 +84,14 @@ codes! {
     CHECKSUM_MISMATCH = "checksum_mismatch", 422, "The file that arrived does not have the SHA-256 announced.";
     INVALID_LIMIT = "invalid_limit", 422, "The page size is outside 1 to 100.";
     INVALID_CURSOR = "invalid_cursor", 422, "The cursor was not a next_cursor passed back unchanged.";
+    INVALID_ITEM_KIND = "invalid_item_kind", 422, "The item kind is not one of renewal, expiry, bill, appointment, todo, warranty, subscription.";
+    INVALID_CATEGORY = "invalid_category", 422, "The category is not one Softly knows.";
+    INVALID_STATUS = "invalid_status", 422, "The status is not open, done or archived.";
+    INVALID_REPEAT_FROM = "invalid_repeat_from", 422, "repeat_from is not schedule or completion.";
+    INVALID_DELIVERY = "invalid_delivery", 422, "The reminder delivery is not single or digest.";
+    INVALID_RECURRENCE = "invalid_recurrence", 422, "The recurrence is not an RRULE of the supported subset (FREQ, INTERVAL, BYDAY, BYMONTHDAY, BYMONTH, COUNT, UNTIL).";
+    INVALID_REMINDER = "invalid_reminder", 422, "A reminder is not an offset (value and unit) or an instant (at), or there are too many.";
+    INVALID_TIME = "invalid_time", 422, "The time of day is not HH:MM (24-hour).";
 
     RATE_LIMITED = "rate_limited", 429, "Too many attempts: wait as Retry-After says.";
     TOO_MANY_UPLOADS = "too_many_uploads", 429, "Too many direct uploads announced and not completed: complete or abandon some first (each expires within a day).";

@@ -7,12 +7,15 @@
 //! wires itself in. The layers and the rules between them: `src/README.md`.
 
 pub mod capability;
+pub mod civil;
 pub mod cli;
 pub mod codes;
 pub mod config;
 pub mod healthcheck;
 pub mod http;
 pub mod invalid;
+/// Not yet a capability: its domain, ahead of its routes and storage.
+pub mod items;
 pub mod platform;
 pub mod startup;
 pub mod telemetry;

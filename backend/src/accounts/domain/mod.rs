@@ -3,11 +3,10 @@
 mod display_name;
 mod email_address;
 mod password;
-mod time_zone;
 
 pub use display_name::DisplayName;
 pub use email_address::EmailAddress;
 pub use password::Password;
-pub use time_zone::TimeZoneName;
+pub use crate::civil::TimeZoneName;
 
 pub use crate::invalid::Invalid;

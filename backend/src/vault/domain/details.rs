@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{DocumentKind, Filename};
+use crate::civil::parse_date;
 use crate::codes;
 use crate::invalid::Invalid;
 
@@ -115,16 +116,6 @@ pub fn parse_notes(raw: &str) -> Result<Option<String>, Invalid> {
         ));
     }
     Ok((!notes.is_empty()).then(|| notes.to_string()))
-}
-
-pub fn parse_date(field: &'static str, raw: &str) -> Result<Date, Invalid> {
-    let raw = raw.trim();
-    // Exactly YYYY-MM-DD: jiff alone would also accept other ISO 8601 shapes.
-    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
-    raw.parse::<Date>()
-        .ok()
-        .filter(|_| shaped)
-        .ok_or_else(|| Invalid::new(field, codes::INVALID_DATE, "Use a calendar date as YYYY-MM-DD."))
 }
 
 fn default_title(filename: &Filename) -> String {

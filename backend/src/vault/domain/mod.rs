@@ -6,7 +6,7 @@ mod document_status;
 mod file_type;
 mod filename;
 
-pub use details::{Details, DetailsInput, parse_date, parse_notes, parse_title};
+pub use details::{Details, DetailsInput, parse_notes, parse_title};
 pub use document_kind::DocumentKind;
 pub use document_status::DocumentStatus;
 pub use file_type::FileType;

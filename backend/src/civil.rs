@@ -1,5 +1,20 @@
-use super::Invalid;
+//! Calendar values every capability reads the same way: civil dates as `YYYY-MM-DD` and
+//! IANA time zone names, both checked against jiff (and its bundled tz database).
+
+use jiff::civil::Date;
+
 use crate::codes;
+use crate::invalid::Invalid;
+
+pub fn parse_date(field: &'static str, raw: &str) -> Result<Date, Invalid> {
+    let raw = raw.trim();
+    // Exactly YYYY-MM-DD: jiff alone would also accept other ISO 8601 shapes.
+    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
+    raw.parse::<Date>()
+        .ok()
+        .filter(|_| shaped)
+        .ok_or_else(|| Invalid::new(field, codes::INVALID_DATE, "Use a calendar date as YYYY-MM-DD."))
+}
 
 /// An IANA time zone name known to the bundled tz database, e.g. `Europe/London`.
 #[derive(Debug, Clone, PartialEq, Eq)]
