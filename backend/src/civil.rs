@@ -1,7 +1,7 @@
-//! Calendar values every capability reads the same way: civil dates as `YYYY-MM-DD` and
-//! IANA time zone names, both checked against jiff (and its bundled tz database).
+//! Calendar values every capability reads the same way: civil dates as `YYYY-MM-DD`,
+//! times of day as `HH:MM` and IANA time zone names, both checked against jiff (and its bundled tz database).
 
-use jiff::civil::Date;
+use jiff::civil::{Date, Time};
 
 use crate::codes;
 use crate::invalid::Invalid;
@@ -14,6 +14,26 @@ pub fn parse_date(field: &'static str, raw: &str) -> Result<Date, Invalid> {
         .ok()
         .filter(|_| shaped)
         .ok_or_else(|| Invalid::new(field, codes::INVALID_DATE, "Use a calendar date as YYYY-MM-DD."))
+}
+
+/// `HH:MM`, 24-hour.
+pub fn parse_time(field: &'static str, raw: &str) -> Result<Time, Invalid> {
+    let raw = raw.trim();
+    let shaped = raw.len() == 5 && raw.as_bytes()[2] == b':';
+    Time::strptime("%H:%M", raw)
+        .ok()
+        .filter(|_| shaped)
+        .ok_or_else(|| {
+            Invalid::new(
+                field,
+                codes::INVALID_TIME,
+                "Use a time of day as HH:MM (24-hour).",
+            )
+        })
+}
+
+pub fn format_time(time: Time) -> String {
+    time.strftime("%H:%M").to_string()
 }
 
 /// An IANA time zone name known to the bundled tz database, e.g. `Europe/London`.
@@ -41,6 +61,15 @@ impl TimeZoneName {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_of_day_are_hh_mm() {
+        assert_eq!(parse_time("due_time", "09:05"), Ok(jiff::civil::time(9, 5, 0, 0)));
+        assert_eq!(format_time(jiff::civil::time(9, 5, 0, 0)), "09:05");
+        for bad in ["9:05", "24:00", "09:60", "09:05:00", "nine"] {
+            assert!(parse_time("due_time", bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn iana_names_pass_and_others_do_not() {

@@ -7,6 +7,6 @@ mod recurrence;
 mod reminder;
 
 pub use choices::{Category, Delivery, ItemKind, OffsetUnit, RepeatFrom, Status};
-pub use moment::{before, format_time, instant, parse_time, today, zone};
+pub use moment::{before, instant, today, zone};
 pub use recurrence::{MAX_COUNT, MAX_INTERVAL, Recurrence};
 pub use reminder::{MAX_REMINDERS, Reminder, ReminderInput, built_in_defaults, parse_list};

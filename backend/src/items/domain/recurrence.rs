@@ -12,8 +12,6 @@
 //! the 31st" has no occurrence in April, and "yearly on 29 February" waits for leap
 //! years. "The last day of the month" is `BYMONTHDAY=-1`.
 
-use std::fmt::Write;
-
 use chrono::TimeZone;
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -32,32 +30,14 @@ const MAX_STEPS: usize = 50_000;
 /// A rule in the subset, as parsed; `Display` writes it back canonically.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recurrence {
-    freq: Freq,
+    /// DAILY, WEEKLY, MONTHLY or YEARLY.
+    freq: Frequency,
     interval: u16,
-    by_day: Vec<(Option<i16>, chrono::Weekday)>,
+    by_day: Vec<NWeekday>,
     by_month_day: Vec<i8>,
     by_month: Vec<u8>,
     count: Option<u32>,
     until: Option<Date>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Freq {
-    Daily,
-    Weekly,
-    Monthly,
-    Yearly,
-}
-
-impl Freq {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Daily => "DAILY",
-            Self::Weekly => "WEEKLY",
-            Self::Monthly => "MONTHLY",
-            Self::Yearly => "YEARLY",
-        }
-    }
 }
 
 fn invalid(detail: impl Into<String>) -> Invalid {
@@ -74,7 +54,7 @@ impl Recurrence {
         }
         let mut freq = None;
         let mut rule = Self {
-            freq: Freq::Daily,
+            freq: Frequency::Daily,
             interval: 1,
             by_day: Vec::new(),
             by_month_day: Vec::new(),
@@ -82,26 +62,33 @@ impl Recurrence {
             count: None,
             until: None,
         };
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
         for part in raw.split(';') {
             let (key, value) = part
                 .split_once('=')
                 .ok_or_else(|| invalid(format!("{part:?} is not NAME=VALUE.")))?;
-            let key = key.trim();
+            let key = key.trim().to_ascii_uppercase();
             let value = value.trim();
             if seen.contains(&key) {
                 return Err(invalid(format!("{key} is given twice.")));
             }
-            seen.push(key);
-            match key.to_ascii_uppercase().as_str() {
+            match key.as_str() {
                 "FREQ" => {
-                    freq = Some(match value.to_ascii_uppercase().as_str() {
-                        "DAILY" => Freq::Daily,
-                        "WEEKLY" => Freq::Weekly,
-                        "MONTHLY" => Freq::Monthly,
-                        "YEARLY" => Freq::Yearly,
-                        _ => return Err(invalid("FREQ is one of DAILY, WEEKLY, MONTHLY, YEARLY.")),
-                    })
+                    freq = Some(
+                        value
+                            .parse::<Frequency>()
+                            .ok()
+                            .filter(|f| {
+                                matches!(
+                                    f,
+                                    Frequency::Daily
+                                        | Frequency::Weekly
+                                        | Frequency::Monthly
+                                        | Frequency::Yearly
+                                )
+                            })
+                            .ok_or_else(|| invalid("FREQ is one of DAILY, WEEKLY, MONTHLY, YEARLY."))?,
+                    )
                 }
                 "INTERVAL" => {
                     rule.interval = value
@@ -145,18 +132,19 @@ impl Recurrence {
                     )));
                 }
             }
+            seen.push(key);
         }
         rule.freq = freq.ok_or_else(|| invalid("A rule needs FREQ."))?;
         if rule.count.is_some() && rule.until.is_some() {
             return Err(invalid("Give COUNT or UNTIL, not both."));
         }
-        let ordinal = rule.by_day.iter().any(|(n, _)| n.is_some());
-        if ordinal && !matches!(rule.freq, Freq::Monthly | Freq::Yearly) {
+        let ordinal = rule.by_day.iter().any(|d| matches!(d, NWeekday::Nth(..)));
+        if ordinal && !matches!(rule.freq, Frequency::Monthly | Frequency::Yearly) {
             return Err(invalid(
                 "BYDAY with a number (1MO, -1FR) needs FREQ=MONTHLY or YEARLY.",
             ));
         }
-        if !rule.by_month_day.is_empty() && rule.freq == Freq::Weekly {
+        if !rule.by_month_day.is_empty() && rule.freq == Frequency::Weekly {
             return Err(invalid("BYMONTHDAY cannot be used with FREQ=WEEKLY."));
         }
         // The crate has the last word on what RFC 5545 allows.
@@ -170,10 +158,6 @@ impl Recurrence {
     /// repeat counted from completion can follow ("every 3 months from when it was done").
     pub fn is_plain(&self) -> bool {
         self.by_day.is_empty() && self.by_month_day.is_empty() && self.by_month.is_empty()
-    }
-
-    pub fn count(&self) -> Option<u32> {
-        self.count
     }
 
     pub fn until(&self) -> Option<Date> {
@@ -196,10 +180,10 @@ impl Recurrence {
     pub fn step_from(&self, done_on: Date) -> Option<Date> {
         let n = i64::from(self.interval);
         let span = match self.freq {
-            Freq::Daily => n.days(),
-            Freq::Weekly => n.weeks(),
-            Freq::Monthly => n.months(),
-            Freq::Yearly => n.years(),
+            Frequency::Daily => n.days(),
+            Frequency::Weekly => n.weeks(),
+            Frequency::Monthly => n.months(),
+            _ => n.years(),
         };
         done_on
             .checked_add(span)
@@ -218,13 +202,7 @@ impl Recurrence {
     }
 
     fn unvalidated(&self) -> RRule<Unvalidated> {
-        let freq = match self.freq {
-            Freq::Daily => Frequency::Daily,
-            Freq::Weekly => Frequency::Weekly,
-            Freq::Monthly => Frequency::Monthly,
-            Freq::Yearly => Frequency::Yearly,
-        };
-        let mut rule = RRule::new(freq).interval(self.interval);
+        let mut rule = RRule::new(self.freq).interval(self.interval);
         if let Some(count) = self.count {
             rule = rule.count(count);
         }
@@ -233,15 +211,7 @@ impl Recurrence {
             rule = rule.until(midnight(until) + chrono::Duration::seconds(86_399));
         }
         if !self.by_day.is_empty() {
-            rule = rule.by_weekday(
-                self.by_day
-                    .iter()
-                    .map(|(n, day)| match n {
-                        Some(n) => NWeekday::Nth(*n, *day),
-                        None => NWeekday::Every(*day),
-                    })
-                    .collect(),
-            );
+            rule = rule.by_weekday(self.by_day.clone());
         }
         if !self.by_month_day.is_empty() {
             rule = rule.by_month_day(self.by_month_day.clone());
@@ -260,18 +230,18 @@ impl Recurrence {
 
 impl std::fmt::Display for Recurrence {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "FREQ={}", self.freq.as_str())?;
+        write!(f, "FREQ={}", self.freq)?;
         if self.interval != 1 {
             write!(f, ";INTERVAL={}", self.interval)?;
         }
         if !self.by_day.is_empty() {
+            // Not the crate's Display: it writes `1MO` (the first Monday) as `MO` (every one).
             let days: Vec<String> = self
                 .by_day
                 .iter()
-                .map(|(n, day)| {
-                    let mut text = n.map(|n| n.to_string()).unwrap_or_default();
-                    let _ = write!(text, "{}", weekday_code(*day));
-                    text
+                .map(|day| match day {
+                    NWeekday::Every(d) => weekday_code(*d).to_string(),
+                    NWeekday::Nth(n, d) => format!("{n}{}", weekday_code(*d)),
                 })
                 .collect();
             write!(f, ";BYDAY={}", days.join(","))?;
@@ -333,7 +303,8 @@ fn list<T>(value: &str, name: &str, item: impl Fn(&str) -> Result<T, Invalid>) -
     Ok(items)
 }
 
-fn parse_by_day(value: &str) -> Result<(Option<i16>, chrono::Weekday), Invalid> {
+/// Our own reading of one BYDAY value: the crate's takes `XXMO` or `0MO` as every Monday.
+fn parse_by_day(value: &str) -> Result<NWeekday, Invalid> {
     let refused = || invalid("BYDAY takes MO, TU, WE, TH, FR, SA, SU, each optionally numbered (1MO, -1FR).");
     let split = value.len().checked_sub(2).ok_or_else(refused)?;
     let (number, day) = value.split_at_checked(split).ok_or_else(refused)?;
@@ -347,17 +318,17 @@ fn parse_by_day(value: &str) -> Result<(Option<i16>, chrono::Weekday), Invalid> 
         "SU" => chrono::Weekday::Sun,
         _ => return Err(refused()),
     };
-    let number = match number {
-        "" => None,
-        n => Some(
+    Ok(match number {
+        "" => NWeekday::Every(day),
+        n => NWeekday::Nth(
             n.trim_start_matches('+')
                 .parse::<i16>()
                 .ok()
                 .filter(|n| *n != 0 && (-53..=53).contains(n))
                 .ok_or_else(refused)?,
+            day,
         ),
-    };
-    Ok((number, day))
+    })
 }
 
 fn weekday_code(day: chrono::Weekday) -> &'static str {
@@ -503,6 +474,7 @@ mod tests {
     fn what_is_written_back_reads_again() {
         for raw in [
             "FREQ=MONTHLY;BYDAY=-1FR",
+            "FREQ=MONTHLY;BYDAY=1MO,MO",
             "FREQ=YEARLY;INTERVAL=2;BYMONTHDAY=1;BYMONTH=3,9;COUNT=4",
             "FREQ=DAILY;UNTIL=20300101",
         ] {
@@ -528,12 +500,41 @@ mod tests {
             ("FREQ=YEARLY;BYMONTH=13", "BYMONTH"),
             ("FREQ=DAILY;UNTIL=2030-01-01", "UNTIL"),
             ("FREQ=DAILY;FREQ=WEEKLY", "twice"),
+            ("FREQ=DAILY;freq=WEEKLY", "twice"),
+            ("FREQ=DAILY;COUNT=1001", "COUNT"),
+            ("FREQ=DAILY;INTERVAL=1001", "INTERVAL"),
+            ("FREQ=MONTHLY;BYDAY=0MO", "BYDAY"),
             ("INTERVAL=2", "FREQ"),
             ("", "rule"),
         ] {
             let refused = Recurrence::parse(raw).expect_err(raw);
             assert_eq!(refused.field, "recurrence");
             assert!(refused.detail.contains(says), "{raw}: {}", refused.detail);
+        }
+    }
+
+    #[test]
+    fn the_bounds_themselves_are_taken() {
+        assert_eq!(
+            rule("FREQ=DAILY;COUNT=1000;INTERVAL=1000").to_string(),
+            "FREQ=DAILY;INTERVAL=1000;COUNT=1000"
+        );
+        assert_eq!(
+            rule("FREQ=MONTHLY;BYDAY=+2TU").to_string(),
+            "FREQ=MONTHLY;BYDAY=2TU"
+        );
+    }
+
+    #[test]
+    fn only_rules_without_by_parts_can_count_from_completion() {
+        assert!(rule("FREQ=MONTHLY;INTERVAL=3;COUNT=4").is_plain());
+        assert!(rule("FREQ=YEARLY;UNTIL=20300101").is_plain());
+        for by in [
+            "FREQ=MONTHLY;BYMONTHDAY=1",
+            "FREQ=WEEKLY;BYDAY=MO",
+            "FREQ=YEARLY;BYMONTH=3",
+        ] {
+            assert!(!rule(by).is_plain(), "{by}");
         }
     }
 

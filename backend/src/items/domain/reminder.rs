@@ -1,7 +1,7 @@
 //! What a reminder is before it is stored: a calendar offset before the due moment, or
 //! an instant; and the reminders each kind of item gets when none are given.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::choices::{ItemKind, OffsetUnit};
@@ -13,18 +13,18 @@ pub const MAX_REMINDERS: usize = 10;
 
 /// A reminder as a client sends it: `{"value": 6, "unit": "month"}` (before the due
 /// moment) or `{"at": "2027-04-30T08:00:00Z"}`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ReminderInput {
     /// How many `unit`s before the due moment; 0 is at the due moment (for a date-only
     /// item: the user's reminder time on the day).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub value: Option<i64>,
     /// minute, hour, day, week or month.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub unit: Option<String>,
     /// An RFC 3339 instant, instead of an offset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub at: Option<String>,
 }
 
@@ -72,20 +72,6 @@ impl Reminder {
             _ => Err(refused(
                 "A reminder is either {\"value\", \"unit\"} before the due moment or {\"at\"}.",
             )),
-        }
-    }
-
-    pub fn to_input(self) -> ReminderInput {
-        match self {
-            Self::Offset { value, unit } => ReminderInput {
-                value: Some(value),
-                unit: Some(unit.as_str().to_string()),
-                at: None,
-            },
-            Self::At { at_ms } => ReminderInput {
-                at: Some(crate::platform::time::rfc3339(at_ms)),
-                ..ReminderInput::default()
-            },
         }
     }
 }

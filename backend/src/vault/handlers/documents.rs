@@ -10,13 +10,13 @@ use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{owned_document, parse_id};
+use crate::civil::parse_date;
 use crate::codes::{self, Code};
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
 use crate::vault::context::Vault;
 use crate::vault::deletion;
-use crate::civil::parse_date;
 use crate::vault::domain::{Details, DocumentKind, parse_notes, parse_title};
 use crate::vault::events::{DocumentDeleted, DocumentDetailsChanged};
 use crate::vault::store::{documents, quota};
