@@ -9,17 +9,14 @@
 //! previous `SECRET_KEY_BASE`. One that does not verify is ignored, never an error (a
 //! rotated secret must not stop anyone signing in).
 
-use subtle::ConstantTimeEq;
-
 use crate::config::SecretKeyBases;
-use crate::platform::crypto::{base64url, hmac_sha256};
+use crate::platform::crypto::Signer;
 
 const VERSION: &str = "d1";
 const VALID_SECS: i64 = 365 * 24 * 3600;
 
 pub struct DeviceTokens {
-    /// One key per secret, the current first.
-    keys: Vec<[u8; 32]>,
+    signer: Signer,
 }
 
 /// A device that proved it signed in to an account before.
@@ -31,17 +28,15 @@ pub struct KnownDevice {
 
 impl DeviceTokens {
     pub fn new(secrets: &SecretKeyBases) -> Self {
-        let keys = secrets
-            .all()
-            .map(|secret| hmac_sha256(secret.expose().as_bytes(), b"softly device token"))
-            .collect();
-        Self { keys }
+        Self {
+            signer: Signer::new(secrets, "softly device token"),
+        }
     }
 
     /// A token for `user_id`, issued at `now_secs`.
     pub fn issue(&self, user_id: &str, now_secs: i64) -> String {
         let body = format!("{VERSION}.{user_id}.{now_secs}");
-        let signature = base64url(&hmac_sha256(&self.keys[0], body.as_bytes()));
+        let signature = self.signer.sign(&body);
         format!("{body}.{signature}")
     }
 
@@ -57,11 +52,7 @@ impl DeviceTokens {
         if !(now_secs - VALID_SECS..=now_secs + 60).contains(&issued) {
             return None;
         }
-        let signed = self.keys.iter().any(|key| {
-            let expected = base64url(&hmac_sha256(key, body.as_bytes()));
-            bool::from(expected.as_bytes().ct_eq(signature.as_bytes()))
-        });
-        signed.then(|| KnownDevice {
+        self.signer.verify(body, signature).then(|| KnownDevice {
             id: format!("{owner}.{issued}"),
         })
     }

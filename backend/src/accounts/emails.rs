@@ -124,10 +124,12 @@ fn letter(app_url: &str, job: &AccountEmail) -> Letter {
         subject: subject.to_string(),
         name: job.name.clone(),
         intro: intro.to_string(),
+        list: Vec::new(),
         action: action.map(|(label, url)| Action {
             label: label.to_string(),
             url,
         }),
+        links: Vec::new(),
         outro: outro.to_string(),
     }
 }

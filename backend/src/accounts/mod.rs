@@ -27,7 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use directory::{Directory, UserSummary};
-pub use events::UserDeleted;
+pub use events::{TimeZoneChanged, UserDeleted};
 pub use maintenance::PurgeEndedSessions;
 
 use crate::capability::{Capability, Definition, Wiring};

@@ -112,6 +112,13 @@ impl ApiError {
     }
 }
 
+/// A query string that does not read as the endpoint's parameters: 400.
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
+        Self::explained(codes::INVALID_QUERY, rejection.body_text())
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         match error {

@@ -76,6 +76,16 @@ impl UnitOfWork {
         Ok(id)
     }
 
+    /// Enqueues every job of `jobs` in this change, in multi-row inserts.
+    pub async fn enqueue_many<J: Job>(&mut self, jobs: &[J]) -> anyhow::Result<()> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        jobs::enqueue_many(&mut self.tx, jobs, self.now).await?;
+        self.queued = true;
+        Ok(())
+    }
+
     /// Publishes `event` in this change: delivered to every subscriber after the commit,
     /// never if the change rolls back. Answers the event id.
     pub async fn publish<E: Event>(&mut self, event: &E) -> anyhow::Result<String> {

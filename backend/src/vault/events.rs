@@ -16,6 +16,10 @@ pub struct DocumentDetailsChanged {
     pub title: String,
     /// `YYYY-MM-DD`, or None when the document does not expire.
     pub expires_on: Option<String>,
+    /// When the change was made (ms): deliveries may arrive out of order, and a
+    /// subscriber keeps the latest. 0 in deliveries queued before it was added.
+    #[serde(default)]
+    pub changed_at: i64,
 }
 
 impl Event for DocumentDetailsChanged {
@@ -41,6 +45,7 @@ impl DocumentDetailsChanged {
             kind: document.kind.as_str().to_string(),
             title: document.title.clone(),
             expires_on: document.expires_on.clone(),
+            changed_at: document.updated_at,
         }
     }
 }

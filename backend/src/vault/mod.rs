@@ -14,6 +14,7 @@ mod events;
 mod handlers;
 mod intake;
 mod keys;
+mod lookup;
 mod maintenance;
 mod processing;
 mod reservation;
@@ -30,6 +31,7 @@ use utoipa_axum::routes;
 
 pub use deletion::DeleteObjects;
 pub use events::{DocumentDeleted, DocumentDetailsChanged};
+pub use lookup::{DocumentLookup, DocumentSummary};
 pub use maintenance::{PurgeExpiredUploads, RetryStuckDeletions};
 
 use crate::accounts::{Directory, UserDeleted};
@@ -94,6 +96,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         authentication: wiring.service::<Authentication>()?,
         directory: wiring.service::<Directory>()?,
     };
+    wiring.provide(DocumentLookup::new(platform.db.clone()))?;
     let usage = vault.clone();
     wiring.profile_section(SectionFn::new(move |user_id: String| {
         let vault = usage.clone();

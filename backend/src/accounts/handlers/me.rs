@@ -7,7 +7,7 @@ use super::credentials::confirm_password;
 use crate::accounts::cache;
 use crate::accounts::context::Accounts;
 use crate::accounts::domain::{DisplayName, TimeZoneName};
-use crate::accounts::events::UserDeleted;
+use crate::accounts::events::{TimeZoneChanged, UserDeleted};
 use crate::accounts::store::users;
 use crate::accounts::store::users::User;
 use crate::accounts::views::{MeView, UserView};
@@ -62,6 +62,9 @@ pub async fn update_me(
     let time_zone = body.time_zone.as_deref().map(TimeZoneName::parse).transpose()?;
     let mut work = state.work.begin().await?;
     let now = work.now_ms();
+    let before = users::find(work.conn(), &auth.user_id)
+        .await?
+        .ok_or(ApiError::NOT_FOUND)?;
     users::update_profile(
         work.conn(),
         &auth.user_id,
@@ -70,6 +73,13 @@ pub async fn update_me(
         now,
     )
     .await?;
+    if let Some(zone) = time_zone.filter(|zone| zone.as_str() != before.time_zone) {
+        work.publish(&TimeZoneChanged {
+            user_id: auth.user_id.clone(),
+            time_zone: zone.as_str().to_string(),
+        })
+        .await?;
+    }
     work.user_changed(&auth.user_id);
     work.commit().await?;
     let user = users::find(state.db.pool(), &auth.user_id)

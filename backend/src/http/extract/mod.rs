@@ -2,6 +2,8 @@
 
 mod auth;
 mod json;
+mod path_id;
 
 pub use auth::{AuthUser, Authentication, Authenticator, UserSlot};
-pub use json::Json;
+pub use json::{Json, OptionalJson, present};
+pub use path_id::PathId;

@@ -91,6 +91,16 @@ impl Db {
         }
     }
 
+    /// `FOR UPDATE` where the engine has row locks: a change that reads rows to rewrite
+    /// them holds them until it commits. SQLite's write transaction already holds the
+    /// whole database ([`Db::begin`]).
+    pub fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => "FOR UPDATE",
+            Backend::Sqlite => "",
+        }
+    }
+
     /// Whether the database answers a trivial query within `timeout`.
     pub async fn ping(&self, timeout: Duration) -> bool {
         matches!(

@@ -17,7 +17,7 @@ mod registry;
 mod worker;
 
 pub(crate) use queue::insert;
-pub use queue::{ClaimedJob, JobQueue, enqueue};
+pub use queue::{ClaimedJob, JobQueue, ROWS_PER_INSERT, enqueue, enqueue_many};
 pub(crate) use registry::ErasedHandler;
 pub use registry::{Job, JobHandler, JobRegistry};
 pub use worker::{WorkerPool, spawn_workers};

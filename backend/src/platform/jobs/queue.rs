@@ -20,6 +20,41 @@ pub async fn enqueue<J: Job>(conn: &mut AnyConnection, job: &J, now: i64) -> any
     insert(conn, J::KIND, &payload, J::MAX_ATTEMPTS, now).await
 }
 
+/// Inserts `jobs`, all due at `now`, through `conn` in statements of at most
+/// [`ROWS_PER_INSERT`] rows: what a sweep that enqueues thousands at once needs, instead
+/// of a round trip per job.
+pub async fn enqueue_many<J: Job>(conn: &mut AnyConnection, jobs: &[J], now: i64) -> anyhow::Result<()> {
+    for chunk in jobs.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let (id, payload) = (4 + 2 * i, 5 + 2 * i);
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${id}, $1, ${payload}, 'queued', 0, $2, $3, $3, $3)"));
+        }
+        let mut query = sqlx::query(AssertSqlSafe(sql))
+            .bind(J::KIND)
+            .bind(J::MAX_ATTEMPTS)
+            .bind(now);
+        for job in chunk {
+            let payload = serde_json::to_string(job).context("while serialising a job")?;
+            query = query.bind(uuid::Uuid::now_v7().to_string()).bind(payload);
+        }
+        query
+            .execute(&mut *conn)
+            .await
+            .with_context(|| format!("while enqueuing {} {} jobs", chunk.len(), J::KIND))?;
+    }
+    Ok(())
+}
+
+/// Rows in one multi-row `INSERT` of [`enqueue_many`] (two parameters each, far below
+/// either engine's limit).
+pub const ROWS_PER_INSERT: usize = 500;
+
 /// Inserts a job of `kind` whose payload is already serialised (event deliveries).
 pub(crate) async fn insert(
     conn: &mut AnyConnection,

@@ -1,8 +1,10 @@
 //! Softly's one email layout, in HTML and plain text, with escaping in one place; and a
 //! generic job that sends a [`Letter`] to one person, for any capability.
 //!
-//! A letter says hello, carries one or two paragraphs, at most one action (a link shown
-//! as a button in HTML and as `label: url` in text), a closing line, and signs off.
+//! A letter says hello, carries one or two paragraphs, perhaps a list (each entry a line,
+//! perhaps a link, with links of its own beneath), at most one main action (a link shown
+//! as a button in HTML and as `label: url` in text), perhaps further links, a closing
+//! line, and signs off.
 
 use lettre::message::Mailbox;
 use serde::{Deserialize, Serialize};
@@ -17,8 +19,23 @@ pub struct Letter {
     /// The recipient's name, for "Hello {name},".
     pub name: String,
     pub intro: String,
+    /// Lines after the intro (a digest's reminders). Absent in letters queued before it.
+    #[serde(default)]
+    pub list: Vec<Entry>,
     pub action: Option<Action>,
+    /// Smaller links after the main action.
+    #[serde(default)]
+    pub links: Vec<Action>,
     pub outro: String,
+}
+
+/// One line of a letter's list: its text, where it leads, and links of its own.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Entry {
+    pub text: String,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub links: Vec<Action>,
 }
 
 /// The one link a letter is about.
@@ -44,13 +61,42 @@ impl Letter {
             escape_html(&self.name),
             escape_html(&self.intro)
         );
+        if !self.list.is_empty() {
+            html.push_str("<ul>");
+            for entry in &self.list {
+                match &entry.url {
+                    Some(url) => {
+                        text.push_str(&format!("- {}: {url}\n", entry.text));
+                        html.push_str(&format!("<li>{}", link(url, &entry.text)));
+                    }
+                    None => {
+                        text.push_str(&format!("- {}\n", entry.text));
+                        html.push_str(&format!("<li>{}", escape_html(&entry.text)));
+                    }
+                }
+                for sub in &entry.links {
+                    text.push_str(&format!("  {}: {}\n", sub.label, sub.url));
+                }
+                if !entry.links.is_empty() {
+                    let subs: Vec<String> = entry.links.iter().map(|a| link(&a.url, &a.label)).collect();
+                    html.push_str(&format!("<br><small>{}</small>", subs.join(" · ")));
+                }
+                html.push_str("</li>");
+            }
+            html.push_str("</ul>");
+            text.push('\n');
+        }
         if let Some(action) = &self.action {
             text.push_str(&format!("{}: {}\n\n", action.label, action.url));
-            html.push_str(&format!(
-                "<p><a href=\"{}\">{}</a></p>",
-                escape_html(&action.url),
-                escape_html(&action.label)
-            ));
+            html.push_str(&format!("<p>{}</p>", link(&action.url, &action.label)));
+        }
+        if !self.links.is_empty() {
+            for action in &self.links {
+                text.push_str(&format!("{}: {}\n", action.label, action.url));
+            }
+            text.push('\n');
+            let links: Vec<String> = self.links.iter().map(|a| link(&a.url, &a.label)).collect();
+            html.push_str(&format!("<p><small>{}</small></p>", links.join(" · ")));
         }
         text.push_str(&format!("{}\n\n— Softly\n", self.outro));
         html.push_str(&format!(
@@ -80,7 +126,12 @@ impl Letter {
     }
 }
 
-fn escape_html(raw: &str) -> String {
+fn link(url: &str, label: &str) -> String {
+    format!("<a href=\"{}\">{}</a>", escape_html(url), escape_html(label))
+}
+
+/// `raw` safe inside HTML text and attribute values.
+pub fn escape_html(raw: &str) -> String {
     raw.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -126,7 +177,9 @@ mod tests {
             subject: "Subject".into(),
             name: name.into(),
             intro: "Intro & more.".into(),
+            list: Vec::new(),
             action,
+            links: Vec::new(),
             outro: "Outro.".into(),
         }
     }
@@ -153,6 +206,47 @@ mod tests {
                 .contains("<a href=\"https://app.example/a?b=1&amp;c=2\">Open</a>")
         );
         assert!(!letter("Ada", None).render().html.contains("<a "));
+    }
+
+    #[test]
+    fn a_list_and_further_links_are_written_in_both_parts() {
+        let mut letter = letter("Ada", None);
+        letter.list = vec![Entry {
+            text: "Passport <due>".into(),
+            url: Some("https://app.example/item?id=1".into()),
+            links: vec![Action {
+                label: "Done".into(),
+                url: "https://api.example/done".into(),
+            }],
+        }];
+        letter.links = vec![Action {
+            label: "Snooze".into(),
+            url: "https://api.example/snooze".into(),
+        }];
+        let rendered = letter.render();
+        assert!(
+            rendered.text.contains(
+                "- Passport <due>: https://app.example/item?id=1\n  Done: https://api.example/done\n"
+            )
+        );
+        assert!(rendered.text.contains("Snooze: https://api.example/snooze\n"));
+        assert!(
+            rendered
+                .html
+                .contains("<li><a href=\"https://app.example/item?id=1\">Passport &lt;due&gt;</a>")
+        );
+        assert!(
+            rendered
+                .html
+                .contains("<a href=\"https://api.example/snooze\">Snooze</a>")
+        );
+    }
+
+    #[test]
+    fn a_letter_queued_before_lists_existed_still_reads() {
+        let old = r#"{"subject":"S","name":"N","intro":"I","action":null,"outro":"O"}"#;
+        let letter: Letter = serde_json::from_str(old).unwrap();
+        assert!(letter.list.is_empty() && letter.links.is_empty());
     }
 
     #[test]

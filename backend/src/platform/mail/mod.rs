@@ -11,7 +11,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub use file::FileMailer;
-pub use letter::{Action, Letter, SendLetter, SendLetterHandler};
+pub use letter::{Action, Entry, Letter, SendLetter, SendLetterHandler, escape_html};
 pub use message::OutgoingEmail;
 pub use ses::SesMailer;
 pub use smtp::SmtpMailer;

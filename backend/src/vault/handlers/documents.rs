@@ -4,17 +4,15 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{owned_document, parse_id};
 use crate::civil::parse_date;
 use crate::codes::{self, Code};
-use crate::http::ApiError;
 use crate::http::error::Problem;
-use crate::http::extract::{AuthUser, Json};
+use crate::http::{ApiError, page};
+use crate::http::extract::{AuthUser, Json, present};
 use crate::vault::context::Vault;
 use crate::vault::deletion;
 use crate::vault::domain::{Details, DocumentKind, parse_notes, parse_title};
@@ -23,7 +21,6 @@ use crate::vault::store::{documents, quota};
 use crate::vault::views::{DocumentEnvelope, DocumentList, DocumentView};
 
 const DEFAULT_PAGE: i64 = 25;
-const MAX_PAGE: i64 = 100;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -48,16 +45,9 @@ pub async fn list_documents(
     auth: AuthUser,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<axum::Json<DocumentList>, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::explained(codes::INVALID_QUERY, e.body_text()))?;
+    let Query(query) = query?;
     let kind = query.kind.as_deref().map(DocumentKind::parse).transpose()?;
-    let limit = match query.limit.as_deref() {
-        None => DEFAULT_PAGE,
-        Some(raw) => raw
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| ApiError::invalid("limit", codes::INVALID_LIMIT, "Use a limit from 1 to 100."))?,
-    };
+    let limit = page::limit(query.limit.as_deref(), DEFAULT_PAGE)?;
     let before = query.cursor.as_deref().map(decode_cursor).transpose()?;
     let mut page = documents::list(
         state.db.pool(),
@@ -70,7 +60,7 @@ pub async fn list_documents(
     let more = page.len() as i64 > limit;
     page.truncate(limit as usize);
     let next_cursor = more
-        .then(|| page.last().map(|d| URL_SAFE_NO_PAD.encode(d.id.as_bytes())))
+        .then(|| page.last().map(|d| page::cursor(&[&d.id])))
         .flatten();
     Ok(axum::Json(DocumentList {
         documents: page.iter().map(DocumentView::from).collect(),
@@ -78,19 +68,12 @@ pub async fn list_documents(
     }))
 }
 
+/// The document id a page ended on.
 fn decode_cursor(raw: &str) -> Result<String, ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(raw)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
+    page::read_cursor(raw, 1)?
+        .pop()
         .filter(|id| uuid::Uuid::parse_str(id).is_ok())
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "cursor",
-                codes::INVALID_CURSOR,
-                "Pass back a next_cursor unchanged.",
-            )
-        })
+        .ok_or_else(page::bad_cursor)
 }
 
 /// One document.
@@ -144,10 +127,6 @@ fn cannot_clear(field: &'static str, code: Code) -> ApiError {
     )
 }
 
-/// A field that is present, possibly `null`.
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(deserializer).map(Some)
-}
 
 /// Change a document's details.
 #[utoipa::path(patch, path = "/documents/{id}", tag = "vault", security(("bearer" = [])),

@@ -116,6 +116,27 @@ pub async fn find_owned<'e>(
         .transpose()
 }
 
+/// Those of `ids` that `user_id` owns, in no particular order.
+pub async fn find_owned_many<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user_id: &str,
+    ids: &[String],
+) -> sqlx::Result<Vec<Document>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM documents WHERE user_id = $1 AND id IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(user_id);
+    for id in ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(db).await?.iter().map(from_row).collect()
+}
+
 /// Any user's document, for background jobs.
 pub async fn find<'e>(db: impl Executor<'e, Database = Any>, id: &str) -> sqlx::Result<Option<Document>> {
     let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1");
