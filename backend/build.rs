@@ -10,6 +10,9 @@ const SERVICES: &[(&str, &str)] = &[
     ("SOFTLY_TEST_S3_ENDPOINT", "softly_test_s3"),
     ("SOFTLY_TEST_SES_ENDPOINT", "softly_test_ses"),
     ("SOFTLY_TEST_SMTP_URL", "softly_test_smtp"),
+    // A Python with the `icalendar` package (PyPI): the calendar feed is read back by an
+    // independent parser.
+    ("SOFTLY_TEST_PYTHON", "softly_test_python"),
 ];
 
 fn main() {

@@ -51,6 +51,8 @@ codes! {
     NOT_FOUND = "not_found", 404, "There is nothing at this address, or it belongs to someone else.";
     METHOD_NOT_ALLOWED = "method_not_allowed", 405, "The resource does not answer this method.";
     EMAIL_ALREADY_VERIFIED = "email_already_verified", 409, "The email address is already verified.";
+    OCCURRENCE_NOT_CURRENT = "occurrence_not_current", 409, "The occurrence named is no longer the item's current one: it was completed, skipped or moved already (a second click on an emailed link, say).";
+    ITEM_NOT_OPEN = "item_not_open", 409, "The item is done or archived: reopen it (status open) first.";
     PAYLOAD_TOO_LARGE = "payload_too_large", 413, "The body is larger than the endpoint accepts.";
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", 415, "The body's type is not one the endpoint accepts (files: decided by their bytes).";
 
@@ -92,6 +94,13 @@ codes! {
     INVALID_RECURRENCE = "invalid_recurrence", 422, "The recurrence is not an RRULE of the supported subset (FREQ, INTERVAL, BYDAY, BYMONTHDAY, BYMONTH, COUNT, UNTIL).";
     INVALID_REMINDER = "invalid_reminder", 422, "A reminder is not an offset (value and unit) or an instant (at), or there are too many.";
     INVALID_TIME = "invalid_time", 422, "The time of day is not HH:MM (24-hour).";
+    INVALID_AMOUNT = "invalid_amount", 422, "The amount is not a whole number of minor units (pence, cents) from 0 to 10^13, or comes without its currency.";
+    INVALID_CURRENCY = "invalid_currency", 422, "The currency is not an ISO 4217 code in use (GBP, EUR, USD, …), or comes without an amount.";
+    INVALID_TAGS = "invalid_tags", 422, "There are more than 20 tags, or a tag is empty, longer than 40 characters or has characters that are not allowed.";
+    INVALID_PAYEE = "invalid_payee", 422, "The payee is longer than 200 characters or has characters that are not allowed.";
+    UNKNOWN_DOCUMENT = "unknown_document", 422, "A linked document is not one of yours (or no longer exists).";
+    NOT_REPEATING = "not_repeating", 422, "The item does not repeat: there is no next occurrence to skip to.";
+    INVALID_SNOOZE = "invalid_snooze", 422, "A snooze is 1 to 90 days, or an instant within the next year.";
 
     RATE_LIMITED = "rate_limited", 429, "Too many attempts: wait as Retry-After says.";
     TOO_MANY_UPLOADS = "too_many_uploads", 429, "Too many direct uploads announced and not completed: complete or abandon some first (each expires within a day).";

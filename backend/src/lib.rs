@@ -1,7 +1,8 @@
 //! Softly's API and job workers.
 //!
 //! Organised by capability: [`accounts`] owns sign-up, sign-in, sessions and passwords;
-//! [`vault`] the documents people keep; [`platform`] holds the adapters (database,
+//! [`vault`] the documents people keep; [`items`] what Softly remembers and reminds of
+//! (renewals, expiries, bills, appointments, to-dos); [`platform`] holds the adapters (database,
 //! storage, mail, jobs, events, cache, clock); [`http`] holds what every route shares
 //! (errors, extractors, middleware, the router); [`capability`] is how a capability
 //! wires itself in. The layers and the rules between them: `src/README.md`.
@@ -14,8 +15,6 @@ pub mod config;
 pub mod healthcheck;
 pub mod http;
 pub mod invalid;
-/// Not yet a capability: its domain, ahead of its routes and storage.
-pub mod items;
 pub mod platform;
 pub mod startup;
 pub mod telemetry;
@@ -33,4 +32,4 @@ macro_rules! capabilities {
     };
 }
 
-capabilities!(accounts, vault);
+capabilities!(accounts, vault, items);

@@ -105,6 +105,7 @@ fn under_ci_every_service_variant_is_built_to_run() {
             (cfg!(softly_test_s3), "SOFTLY_TEST_S3_ENDPOINT"),
             (cfg!(softly_test_ses), "SOFTLY_TEST_SES_ENDPOINT"),
             (cfg!(softly_test_smtp), "SOFTLY_TEST_SMTP_URL"),
+            (cfg!(softly_test_python), "SOFTLY_TEST_PYTHON"),
             (cfg!(softly_test_redis_server), "redis-server on PATH"),
         ]
         .into_iter()

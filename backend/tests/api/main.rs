@@ -10,6 +10,7 @@ mod cli;
 mod connections;
 mod dispatch;
 mod health;
+mod items;
 mod jobs;
 mod lockout;
 mod login;

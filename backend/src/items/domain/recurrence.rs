@@ -10,7 +10,11 @@
 //!
 //! As RFC 5545 says, a date the rule cannot produce is skipped, not moved: "monthly on
 //! the 31st" has no occurrence in April, and "yearly on 29 February" waits for leap
-//! years. "The last day of the month" is `BYMONTHDAY=-1`.
+//! years. "The last day of the month" is `BYMONTHDAY=-1`. Also as RFC 5545 says (and
+//! unlike the crate, which follows python-dateutil), the series' first date is always an
+//! occurrence and counts towards `COUNT`, even when the rule would not produce it: an
+//! item first due on 5 January that then repeats on the 1st of each month is due on 5
+//! January, 1 February, 1 March.
 
 use chrono::TimeZone;
 use jiff::ToSpan;
@@ -148,7 +152,7 @@ impl Recurrence {
             return Err(invalid("BYMONTHDAY cannot be used with FREQ=WEEKLY."));
         }
         // The crate has the last word on what RFC 5545 allows.
-        rule.unvalidated()
+        rule.unvalidated(true)
             .validate(midnight(jiff::civil::date(2000, 1, 1)))
             .map_err(|e| invalid(format!("The rule is not valid: {e}.")))?;
         Ok(rule)
@@ -164,10 +168,47 @@ impl Recurrence {
         self.until
     }
 
+    pub fn count(&self) -> Option<u32> {
+        self.count
+    }
+
     /// The first occurrence of the series that began on `start` strictly after `after`,
     /// following the rule's dates; None once the series has ended (COUNT, UNTIL).
     pub fn next_after(&self, start: Date, after: Date) -> Option<Date> {
         self.expand(start).find(|date| *date > after)
+    }
+
+    /// As [`Recurrence::next_after`], for a series that began on `start` and is now at
+    /// its occurrence `current`. Without COUNT the expansion starts from `current` (an
+    /// occurrence keeps the rule's phase: the same week, month or year), so a series
+    /// that began long ago is not walked from its first date.
+    pub fn next_from(&self, start: Date, current: Date, after: Date) -> Option<Date> {
+        self.next_after(self.expansion_start(start, current), after)
+    }
+
+    /// The `n` dates that follow `current`, an occurrence of the series that began on
+    /// `start`.
+    pub fn following(&self, start: Date, current: Date, n: usize) -> Vec<Date> {
+        let from = self.expansion_start(start, current);
+        self.expand(from).filter(|date| *date > current).take(n).collect()
+    }
+
+    /// Where to expand from to find what follows `current`: the current occurrence
+    /// itself when COUNT does not need the series counted from its first date.
+    fn expansion_start(&self, start: Date, current: Date) -> Date {
+        if self.count.is_none() && current >= start { current } else { start }
+    }
+
+    /// The rule of the rest of a series that began on `start`, from its occurrence
+    /// `current` on: the same rule, its COUNT less the occurrences before `current`.
+    /// With `current` as DTSTART it gives the same dates from there.
+    pub fn continued(&self, start: Date, current: Date) -> Self {
+        let mut rest = self.clone();
+        if let Some(count) = self.count {
+            let before = self.expand(start).take_while(|date| *date < current).count() as u32;
+            rest.count = Some(count.saturating_sub(before).max(1));
+        }
+        rest
     }
 
     /// The series' first `n` dates from `start`, for checks and the calendar feed.
@@ -191,19 +232,26 @@ impl Recurrence {
             .filter(|next| self.until.is_none_or(|until| *next <= until))
     }
 
+    /// The series' dates: `start`, then the rule's dates after it, COUNT in all.
     fn expand(&self, start: Date) -> impl Iterator<Item = Date> {
-        let dates: Box<dyn Iterator<Item = Date>> = match self.unvalidated().build(midnight(start)) {
+        // The crate expands without COUNT: it would not count `start` when the rule does
+        // not produce it, and RFC 5545 does.
+        let rule_dates: Box<dyn Iterator<Item = Date>> = match self.unvalidated(false).build(midnight(start)) {
             Ok(set) => Box::new(civil_dates(set)),
             // Parsing validated the rule against another start; a start the crate still
-            // refuses has no dates rather than a panic.
+            // refuses has only itself rather than a panic.
             Err(_) => Box::new(std::iter::empty()),
         };
-        dates.take(MAX_STEPS)
+        let total = self.count.map_or(usize::MAX, |count| count as usize);
+        std::iter::once(start)
+            .chain(rule_dates.filter(move |date| *date > start))
+            .take(total)
+            .take(MAX_STEPS)
     }
 
-    fn unvalidated(&self) -> RRule<Unvalidated> {
+    fn unvalidated(&self, with_count: bool) -> RRule<Unvalidated> {
         let mut rule = RRule::new(self.freq).interval(self.interval);
-        if let Some(count) = self.count {
+        if let Some(count) = self.count.filter(|_| with_count) {
             rule = rule.count(count);
         }
         if let Some(until) = self.until {
@@ -403,7 +451,7 @@ mod tests {
 
     #[test]
     fn the_last_friday_of_each_month() {
-        let dates = rule("FREQ=MONTHLY;BYDAY=-1FR").first(date(2026, 12, 1), 4);
+        let dates = rule("FREQ=MONTHLY;BYDAY=-1FR").first(date(2026, 12, 25), 4);
         assert_eq!(
             dates,
             [
@@ -539,6 +587,45 @@ mod tests {
     }
 
     #[test]
+    fn the_first_date_is_an_occurrence_and_counts_even_off_the_rule() {
+        let dates = rule("FREQ=MONTHLY;BYMONTHDAY=1;COUNT=3").first(date(2027, 1, 5), 10);
+        assert_eq!(dates, [date(2027, 1, 5), date(2027, 2, 1), date(2027, 3, 1)]);
+        // On the rule, the first date is not counted twice.
+        let dates = rule("FREQ=MONTHLY;BYMONTHDAY=1;COUNT=3").first(date(2027, 1, 1), 10);
+        assert_eq!(dates, [date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)]);
+    }
+
+    #[test]
+    fn the_next_date_from_a_later_occurrence_keeps_the_rules_phase() {
+        let fortnightly = rule("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH");
+        let start = date(2027, 1, 4);
+        for (current, after) in [
+            (date(2027, 1, 7), date(2027, 1, 7)),
+            (date(2027, 1, 18), date(2027, 3, 1)),
+        ] {
+            assert_eq!(
+                fortnightly.next_from(start, current, after),
+                fortnightly.next_after(start, after),
+                "from {current} after {after}"
+            );
+        }
+        // With COUNT the series is always counted from its first date.
+        let counted = rule("FREQ=WEEKLY;COUNT=3");
+        assert_eq!(counted.next_from(date(2027, 1, 4), date(2027, 1, 18), date(2027, 1, 18)), None);
+    }
+
+    #[test]
+    fn the_rest_of_a_counted_series_counts_what_is_left() {
+        let rule = rule("FREQ=MONTHLY;BYMONTHDAY=1;COUNT=4");
+        let start = date(2027, 1, 1);
+        let rest = rule.continued(start, date(2027, 3, 1));
+        assert_eq!(rest.to_string(), "FREQ=MONTHLY;BYMONTHDAY=1;COUNT=2");
+        assert_eq!(rest.first(date(2027, 3, 1), 10), rule.first(start, 10)[2..]);
+        let endless = Recurrence::parse("FREQ=WEEKLY").unwrap();
+        assert_eq!(endless.continued(start, date(2027, 3, 5)), endless);
+    }
+
+    #[test]
     fn a_rule_with_no_date_at_all_ends_instead_of_looping() {
         let never = rule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30");
         assert_eq!(never.next_after(date(2027, 1, 1), date(2027, 1, 1)), None);
@@ -566,7 +653,15 @@ mod tests {
                 .iter()
                 .map(|d| date(d.year() as i16, d.month() as i8, d.day() as i8))
                 .collect();
-            assert_eq!(rule(raw).first(start, 40), theirs, "{raw}");
+            // The crate leaves out a first date its rule does not produce; RFC 5545 (and
+            // Softly) keeps it as the first occurrence, counted by COUNT.
+            let parsed = rule(raw);
+            let mut expected = theirs.clone();
+            if theirs.first() != Some(&start) {
+                expected.insert(0, start);
+            }
+            expected.truncate(parsed.count().map_or(40, |n| n as usize).min(40));
+            assert_eq!(parsed.first(start, 40), expected, "{raw}");
         }
     }
 }

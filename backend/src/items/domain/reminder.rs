@@ -1,7 +1,7 @@
 //! What a reminder is before it is stored: a calendar offset before the due moment, or
 //! an instant; and the reminders each kind of item gets when none are given.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::choices::{ItemKind, OffsetUnit};
@@ -13,18 +13,18 @@ pub const MAX_REMINDERS: usize = 10;
 
 /// A reminder as a client sends it: `{"value": 6, "unit": "month"}` (before the due
 /// moment) or `{"at": "2027-04-30T08:00:00Z"}`.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ReminderInput {
     /// How many `unit`s before the due moment; 0 is at the due moment (for a date-only
     /// item: the user's reminder time on the day).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
     /// minute, hour, day, week or month.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// An RFC 3339 instant, instead of an offset.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
 }
 
@@ -38,6 +38,21 @@ pub enum Reminder {
 impl Reminder {
     pub const fn offset(value: i64, unit: OffsetUnit) -> Self {
         Self::Offset { value, unit }
+    }
+
+    /// As a client would send it back.
+    pub fn to_input(self) -> ReminderInput {
+        match self {
+            Self::Offset { value, unit } => ReminderInput {
+                value: Some(value),
+                unit: Some(unit.as_str().to_string()),
+                at: None,
+            },
+            Self::At { at_ms } => ReminderInput {
+                at: jiff::Timestamp::from_millisecond(at_ms).ok().map(|at| at.to_string()),
+                ..ReminderInput::default()
+            },
+        }
     }
 
     pub fn parse(input: &ReminderInput) -> Result<Self, Invalid> {

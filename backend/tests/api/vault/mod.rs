@@ -13,7 +13,7 @@ mod memory;
 mod presigned;
 mod processing;
 mod quota;
-mod samples;
+pub(crate) mod samples;
 mod task_role;
 mod upload;
 
