@@ -68,8 +68,8 @@ impl Moto {
         Ok(())
     }
 
-    /// Every recipient of every message sent so far, one entry per message and recipient.
-    pub async fn recipients(&self) -> anyhow::Result<Vec<String>> {
+    /// Every message sent so far: its recipients and its raw text.
+    async fn sent(&self) -> anyhow::Result<Vec<(Vec<String>, String)>> {
         let data: Value = reqwest::get(format!("{}/moto-api/data.json", self.endpoint()))
             .await?
             .json()
@@ -79,31 +79,51 @@ impl Moto {
             .as_array()
             .into_iter()
             .flatten()
-            .flat_map(|m| m["destinations"].as_array().cloned().unwrap_or_default())
-            .filter_map(|d| d.as_str().map(str::to_string))
+            .map(|m| {
+                let to = m["destinations"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| d.as_str().map(str::to_string))
+                    .collect();
+                (to, m["raw_data"].as_str().unwrap_or_default().to_string())
+            })
+            .collect())
+    }
+
+    /// Every recipient of every message sent so far, one entry per message and recipient.
+    pub async fn recipients(&self) -> anyhow::Result<Vec<String>> {
+        Ok(self.sent().await?.into_iter().flat_map(|(to, _)| to).collect())
+    }
+
+    /// The Message-ID of every message sent so far to one of `recipients`, one entry per
+    /// message (a message sent twice appears twice).
+    pub async fn message_ids_to(&self, recipients: &[String]) -> anyhow::Result<Vec<String>> {
+        Ok(self
+            .sent()
+            .await?
+            .into_iter()
+            .filter(|(to, _)| to.iter().any(|t| recipients.contains(t)))
+            .filter_map(|(_, raw)| {
+                let line = raw
+                    .lines()
+                    .find(|l| l.to_ascii_lowercase().starts_with("message-id:"))?;
+                Some(line["message-id:".len()..].trim().to_string())
+            })
             .collect())
     }
 
     /// The token of the latest `path?token=…` link moto was asked to send to `to`.
     pub async fn link_token(&self, to: &str, path: &str) -> anyhow::Result<Option<String>> {
-        let data: Value = reqwest::get(format!("{}/moto-api/data.json", self.endpoint()))
-            .await?
-            .json()
-            .await
-            .context("while reading moto's recorded data")?;
         let needle = format!("{path}?token=");
-        let token = data["ses"]["RawMessage"]
-            .as_array()
+        Ok(self
+            .sent()
+            .await?
             .into_iter()
-            .flatten()
-            .filter(|m| {
-                m["destinations"]
-                    .as_array()
-                    .is_some_and(|d| d.iter().any(|a| a == to))
-            })
-            .filter_map(|m| {
+            .filter(|(recipients, _)| recipients.iter().any(|r| r == to))
+            .filter_map(|(_, raw)| {
                 // Quoted-printable: soft line breaks out, `=3D` back to `=`.
-                let raw = m["raw_data"].as_str()?.replace("=\r\n", "").replace("=3D", "=");
+                let raw = raw.replace("=\r\n", "").replace("=3D", "=");
                 let start = raw.rfind(&needle)? + needle.len();
                 let token: String = raw[start..]
                     .chars()
@@ -111,8 +131,7 @@ impl Moto {
                     .collect();
                 (!token.is_empty()).then_some(token)
             })
-            .next_back();
-        Ok(token)
+            .next_back())
     }
 
     /// Keys of the objects under `prefix` (up to 1000).

@@ -5,6 +5,7 @@ mod password_spray;
 mod postgres_restart;
 mod redis_outage;
 mod refresh_race;
+mod reminder_storm;
 mod replica_killed;
 mod rolling_restart;
 mod sign_in_storm;
@@ -40,7 +41,7 @@ macro_rules! scenario {
     };
 }
 
-pub const ALL: [Scenario; 11] = [
+pub const ALL: [Scenario; 12] = [
     scenario!('a', "rolling restart", rolling_restart),
     scenario!('b', "replica killed", replica_killed),
     scenario!('c', "worker killed and frozen", worker_faults),
@@ -52,6 +53,7 @@ pub const ALL: [Scenario; 11] = [
     scenario!('i', "slow connections", slow_connections),
     scenario!('j', "sign-in storm", sign_in_storm),
     scenario!('k', "upload slots", upload_slots),
+    scenario!('l', "reminder storm", reminder_storm),
 ];
 
 /// Brings back whatever a scenario left stopped, and waits until the proxy sees every
