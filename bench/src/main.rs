@@ -2,13 +2,16 @@
 //! time from process start to the first 200 on `/up`, then requests per second and
 //! latency percentiles of `GET /up` and of `GET /v1/me` (JWT check, session lookup,
 //! user query), and the server's peak resident memory; first, a 100 MiB document upload
-//! (MB/s and peak memory) next to copying the same file on the same disk.
+//! (MB/s and peak memory) next to copying the same file on the same disk; then a user's
+//! open items listed (5,000 of them), and the reminder sweep over a million items (see
+//! `items.rs`).
 //!
-//! `bench/run [--seconds N] [--connections N] [--database-url URL]`. The load
+//! `bench/run [--seconds N] [--connections N] [--database-url URL] [--sweep-only]`. The load
 //! generator shares the machine with the server: compare the two endpoints' ratios
 //! within one run rather than absolute numbers across machines.
 
 mod deployment;
+mod items;
 mod load;
 mod server;
 mod upload;
@@ -21,6 +24,8 @@ struct Options {
     seconds: u64,
     connections: usize,
     database_url: Option<String>,
+    /// Only the reminder sweep (quick to repeat while tuning it).
+    sweep_only: bool,
 }
 
 fn options() -> anyhow::Result<Options> {
@@ -28,6 +33,7 @@ fn options() -> anyhow::Result<Options> {
         seconds: 10,
         connections: 32,
         database_url: None,
+        sweep_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -36,6 +42,7 @@ fn options() -> anyhow::Result<Options> {
             "--seconds" => options.seconds = value()?.parse()?,
             "--connections" => options.connections = value()?.parse()?,
             "--database-url" => options.database_url = Some(value()?),
+            "--sweep-only" => options.sweep_only = true,
             other => anyhow::bail!("unknown option {other}; see the module documentation"),
         }
     }
@@ -50,6 +57,9 @@ fn options() -> anyhow::Result<Options> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let options = options()?;
+    if options.sweep_only {
+        return sweeps(&options).await;
+    }
     let server = server::Server::start(options.database_url.as_deref()).await?;
     println!(
         "softly bench: {} connections, {} s per endpoint, database {}",
@@ -110,12 +120,42 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     println!("/v1/me throughput relative to /up: {:.2}", me.rps / up.rps);
+    let (seeded, list) = items::list_open(&server.base, &token, options.connections, duration).await?;
+    println!(
+        "GET /v1/items?status=open, {} items (50 a page; created through the API in {:.1} s): {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} errors",
+        items::ITEMS_PER_USER,
+        seeded.as_secs_f64(),
+        list.rps,
+        list.p50_ms,
+        list.p99_ms,
+        list.errors
+    );
     println!(
         "server peak RSS: {:.1} MiB",
         server.peak_rss_kib()? as f64 / 1024.0
     );
     server.stop().await?;
+    sweeps(&options).await?;
     deployments(&options, duration).await;
+    Ok(())
+}
+
+/// The reminder sweep over a million items, on SQLite and (with `--database-url`) on
+/// PostgreSQL.
+async fn sweeps(options: &Options) -> anyhow::Result<()> {
+    let servers = std::iter::once(None).chain(options.database_url.as_deref().map(Some));
+    for server in servers {
+        let figures = items::sweep(server).await?;
+        println!(
+            "sweep, {}: {} of 1000000 reminders due at once handed over and {} email jobs enqueued in {:.2} s ({:.0} reminders/s; seeding took {:.0} s)",
+            if server.is_some() { "postgres" } else { "sqlite" },
+            figures.handed,
+            figures.jobs,
+            figures.sweep.as_secs_f64(),
+            figures.handed as f64 / figures.sweep.as_secs_f64(),
+            figures.seed.as_secs_f64()
+        );
+    }
     Ok(())
 }
 

@@ -78,6 +78,15 @@ impl Server {
             .await?
             .status();
         anyhow::ensure!(status == 201, "signup answered {status}");
+        // Storing documents needs a confirmed address: follow the emailed link.
+        let token = self.verification_token().await?;
+        let status = client
+            .post(format!("{}/v1/auth/verify-email", self.base))
+            .json(&json!({ "token": token }))
+            .send()
+            .await?
+            .status();
+        anyhow::ensure!(status == 200, "verifying the address answered {status}");
         let pair: Value = client
             .post(format!("{}/v1/auth/login", self.base))
             .json(&credentials)
@@ -90,6 +99,35 @@ impl Server {
             .as_str()
             .map(str::to_owned)
             .context("no access token")
+    }
+
+    /// The token of the verification link the embedded mailer wrote (at most 10 s).
+    async fn verification_token(&self) -> anyhow::Result<String> {
+        let folder = self.data_dir.join("mail");
+        let needle = "/verify-email?token=";
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                // Quoted-printable: soft line breaks out, `=3D` back to `=`.
+                let text = std::fs::read_to_string(entry.path())
+                    .unwrap_or_default()
+                    .replace("=\r\n", "")
+                    .replace("=3D", "=");
+                if let Some(start) = text.find(needle) {
+                    let token: String = text[start + needle.len()..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                        .collect();
+                    return Ok(token);
+                }
+            }
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "no verification email in {}",
+                folder.display()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// The server's peak resident set (VmHWM), in KiB.
