@@ -12,10 +12,15 @@ use super::store::settings::Settings;
 use crate::accounts::Directory;
 
 /// The user's preferences: their settings, and their current zone from accounts (UTC for
-/// a user who is gone).
-pub async fn preferences(directory: &Directory, user_id: &str, settings: &Settings) -> sqlx::Result<Preferences> {
+/// a user who is gone), read through `conn` (the change's transaction, if any).
+pub async fn preferences(
+    directory: &Directory,
+    conn: &mut AnyConnection,
+    user_id: &str,
+    settings: &Settings,
+) -> sqlx::Result<Preferences> {
     let user_zone = directory
-        .find(user_id)
+        .find_in(conn, user_id)
         .await?
         .map_or(jiff::tz::TimeZone::UTC, |user| zone(&user.time_zone));
     Ok(Preferences {

@@ -58,7 +58,8 @@ impl Subscriber<DocumentDetailsChanged> for TrackDocumentExpiry {
                 item.updated_at = work.now_ms();
                 items::update(work.conn(), &item).await?;
                 let settings = settings::get(work.conn(), &item.user_id).await?;
-                let preferences = planning::preferences(&items.directory, &item.user_id, &settings).await?;
+                let preferences =
+                    planning::preferences(&items.directory, work.conn(), &item.user_id, &settings).await?;
                 let stored = reminders::of_item(work.conn(), &item.id, lock).await?;
                 let now = work.now_ms();
                 planning::replan(work.conn(), &item, stored, &preferences, now).await?;
@@ -132,7 +133,7 @@ impl Subscriber<TimeZoneChanged> for FollowTimeZone {
         let mut work = items.work.begin().await?;
         let settings = settings::get(work.conn(), &event.user_id).await?;
         // The zone the user has now, not the event's: deliveries may come out of order.
-        let preferences = planning::preferences(&items.directory, &event.user_id, &settings).await?;
+        let preferences = planning::preferences(&items.directory, work.conn(), &event.user_id, &settings).await?;
         let now = work.now_ms();
         let planned =
             planning::replan_user(work.conn(), &event.user_id, &preferences, now, items.db.for_update()).await?;

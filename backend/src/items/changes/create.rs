@@ -21,8 +21,8 @@ pub struct Source {
 
 /// Creates an item of `user_id` from `draft` and plans its reminders.
 pub async fn create(items: &Items, user_id: &str, draft: Draft) -> Result<Item, ItemsError> {
-    check_documents(items, user_id, &draft.document_ids).await?;
     let mut work = items.work.begin().await?;
+    check_documents(items, &mut work, user_id, &draft.document_ids).await?;
     let item = create_in(items, &mut work, user_id, draft, Source::default()).await?;
     work.commit().await?;
     tracing::info!(item_id = %item.id, kind = item.kind.as_str(), "item created");
@@ -38,7 +38,7 @@ pub async fn create_in(
     source: Source,
 ) -> Result<Item, ItemsError> {
     let settings = settings::get(work.conn(), user_id).await?;
-    let preferences = planning::preferences(&items.directory, user_id, &settings).await?;
+    let preferences = planning::preferences(&items.directory, work.conn(), user_id, &settings).await?;
     let wanted = draft
         .reminders
         .clone()

@@ -19,7 +19,7 @@ pub async fn update(items: &Items, user_id: &str, id: &str, request: &UpdateItem
     let draft = request.apply_to(&item, linked.clone())?;
     item.status = request.status(item.status)?;
     if draft.document_ids != linked {
-        check_documents(items, user_id, &draft.document_ids).await?;
+        check_documents(items, &mut work, user_id, &draft.document_ids).await?;
         links::set(work.conn(), &item.id, &draft.document_ids).await?;
     }
     item.kind = draft.kind;

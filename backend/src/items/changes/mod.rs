@@ -51,15 +51,20 @@ fn ensure_current(item: &Item, occurrence_on: Option<Date>) -> Result<(), ItemsE
 /// The user's reminder preferences, read in `work`.
 async fn preferences(items: &Items, work: &mut UnitOfWork, user_id: &str) -> Result<Preferences, ItemsError> {
     let settings = settings::get(work.conn(), user_id).await?;
-    Ok(planning::preferences(&items.directory, user_id, &settings).await?)
+    Ok(planning::preferences(&items.directory, work.conn(), user_id, &settings).await?)
 }
 
 /// Refuses document ids that are not (or no longer) the user's documents.
-async fn check_documents(items: &Items, user_id: &str, ids: &[String]) -> Result<(), ItemsError> {
+async fn check_documents(
+    items: &Items,
+    work: &mut UnitOfWork,
+    user_id: &str,
+    ids: &[String],
+) -> Result<(), ItemsError> {
     if ids.is_empty() {
         return Ok(());
     }
-    let found = items.documents.owned(user_id, ids).await?;
+    let found = items.documents.owned_in(work.conn(), user_id, ids).await?;
     if found.len() != ids.len() {
         return Err(Invalid::new(
             "document_ids",

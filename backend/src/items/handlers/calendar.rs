@@ -73,8 +73,8 @@ pub async fn calendar_feed(State(state): State<Items>, Path(file): Path<String>)
     if settings.calendar_nonce.as_deref() != Some(nonce.as_str()) {
         return Err(ApiError::NOT_FOUND);
     }
-    let preferences = planning::preferences(&state.directory, &user_id, &settings).await?;
     let mut conn = state.db.pool().acquire().await?;
+    let preferences = planning::preferences(&state.directory, &mut conn, &user_id, &settings).await?;
     let open: Vec<_> = items::of_user(&mut *conn, &user_id, "")
         .await?
         .into_iter()

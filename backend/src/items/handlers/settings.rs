@@ -136,7 +136,7 @@ pub async fn update_settings(
     let now = work.now_ms();
     settings::save(work.conn(), &auth.user_id, &settings, now).await?;
     if settings.reminder_time != before.reminder_time || settings.delivery != before.delivery {
-        let preferences = planning::preferences(&state.directory, &auth.user_id, &settings).await?;
+        let preferences = planning::preferences(&state.directory, work.conn(), &auth.user_id, &settings).await?;
         planning::replan_user(work.conn(), &auth.user_id, &preferences, now, state.db.for_update()).await?;
     }
     work.commit().await?;

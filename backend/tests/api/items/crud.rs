@@ -449,7 +449,26 @@ async fn deleting_the_account_forgets_its_items(backend: Backend) {
     assert_eq!(items.app.count("SELECT COUNT(*) FROM item_reminders").await, 1);
 }
 
+async fn many_changes_at_once_never_wait_on_each_others_connections(backend: Backend) {
+    // Each change holds one connection for its transaction: were it to need a second
+    // (to read the user's zone, the user's documents), three changes at once would hold
+    // the whole pool and wait for each other until the acquire timeout.
+    let items = ItemsApp::spawn_with(backend, &[("DATABASE_MAX_CONNECTIONS", "3")]).await;
+    let user = items.user().await;
+    let token = items.token(&user).await;
+    let creations = (0..24).map(|n| {
+        let request = items.app.request(Method::POST, "/v1/items").bearer_auth(&token).json(
+            &json!({"kind": "appointment", "title": format!("Visit {n}"), "due_on": "2031-01-01", "due_time": "10:00"}),
+        );
+        async move { request.send().await.unwrap().status() }
+    });
+    let statuses = futures_util::future::join_all(creations).await;
+    assert!(statuses.iter().all(|s| *s == StatusCode::CREATED), "{statuses:?}");
+    assert_eq!(items.app.count("SELECT COUNT(*) FROM items").await, 24);
+}
+
 on_both_backends!(
+    many_changes_at_once_never_wait_on_each_others_connections,
     an_item_gets_its_kinds_default_reminders_and_reads_back,
     bad_fields_are_refused_naming_them_and_nothing_is_stored,
     another_users_item_is_404_on_every_verb,
