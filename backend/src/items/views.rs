@@ -9,13 +9,11 @@ use utoipa::ToSchema;
 
 use super::domain::{Reminder, today, zone};
 use super::store::items::Item;
+use super::changes::trash::TRASH_DAYS;
 use super::store::reminders::StoredReminder;
 use super::store::{links, reminders};
 use crate::civil::format_time;
 use crate::platform::time::{DAY_MS, rfc3339};
-
-/// Items stay in the trash this long before they are purged.
-pub const TRASH_DAYS: i64 = 30;
 
 /// An item as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]

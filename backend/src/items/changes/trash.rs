@@ -8,11 +8,13 @@ use super::super::context::Items;
 use super::super::error::ItemsError;
 use super::super::store::items::{self, Item};
 use super::super::store::sends;
-use super::super::views::TRASH_DAYS;
 use super::save_and_replan;
 use crate::platform::jobs::{Job, JobHandler};
 use crate::platform::time::DAY_MS;
 use crate::platform::work::Work;
+
+/// Items stay in the trash this long before they are purged.
+pub const TRASH_DAYS: i64 = 30;
 
 /// Moves the caller's item `id` to the trash.
 pub async fn delete(items: &Items, user_id: &str, id: &str) -> Result<Item, ItemsError> {

@@ -102,13 +102,6 @@ choices!(
     }
 );
 
-impl ItemKind {
-    /// Only money items carry an amount, a currency and a payee.
-    pub fn has_amount(self) -> bool {
-        matches!(self, Self::Bill | Self::Subscription)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,13 +118,5 @@ mod tests {
         assert!(Status::parse("Open").is_err());
         assert_eq!(Status::from_stored("archived"), Some(Status::Archived));
         assert_eq!(Status::from_stored("deleted"), None);
-    }
-
-    #[test]
-    fn only_bills_and_subscriptions_carry_money() {
-        assert!(ItemKind::Bill.has_amount());
-        assert!(ItemKind::Subscription.has_amount());
-        assert!(!ItemKind::Todo.has_amount());
-        assert!(!ItemKind::Expiry.has_amount());
     }
 }
