@@ -34,6 +34,9 @@ enum Command {
     Config,
     /// Exit 0 when this host's server answers 200 on /up (reads only PORT).
     Healthcheck,
+    /// Print the OpenAPI document the API serves at /openapi.json (reads no configuration;
+    /// the web app's typed client is generated from it).
+    Openapi,
     /// Look at and retry background jobs.
     Jobs {
         #[command(subcommand)]
@@ -58,8 +61,10 @@ enum JobsCommand {
 pub fn main() -> ExitCode {
     crate::platform::memory::return_large_blocks_to_the_system();
     let cli = Cli::parse();
-    if let Some(Command::Healthcheck) = cli.command {
-        return crate::healthcheck::run();
+    match cli.command {
+        Some(Command::Healthcheck) => return crate::healthcheck::run(),
+        Some(Command::Openapi) => return print_openapi(),
+        _ => {}
     }
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -140,7 +145,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             db.close().await;
             outcome
         }
-        Command::Config | Command::Healthcheck => unreachable!("handled before the runtime starts"),
+        Command::Config | Command::Healthcheck | Command::Openapi => {
+            unreachable!("handled before the runtime starts")
+        }
     }
 }
 
@@ -163,4 +170,44 @@ async fn jobs_command(db: &db::Db, command: JobsCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Wires the embedded default in a temporary folder, whatever the environment says, and
+/// prints its OpenAPI document: the same one `softly serve` answers at `/openapi.json`.
+fn print_openapi() -> ExitCode {
+    let scratch = std::env::temp_dir().join(format!("softly-openapi-{}", uuid::Uuid::now_v7()));
+    let outcome = describe(&scratch);
+    let _ = std::fs::remove_dir_all(&scratch);
+    match outcome {
+        // A closed pipe (`| head`) is the reader's choice, not a failure.
+        Ok(json) => {
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout().lock(), "{json}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("softly: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn describe(scratch: &std::path::Path) -> anyhow::Result<String> {
+    let data_dir = scratch.display().to_string();
+    let config = Config::from_lookup(&|name| match name {
+        "SOFTLY_DATA_DIR" => Some(data_dir.clone()),
+        "WEB_DIR" => Some("none".into()),
+        _ => None,
+    })?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let db = startup::connect(&config).await?;
+        startup::migrate(&db).await?;
+        let wired = startup::Wired::new(config, db, Clock::system()).await?;
+        let json = wired.openapi().to_pretty_json()?;
+        wired.platform.db.close().await;
+        Ok(json)
+    })
 }

@@ -52,6 +52,16 @@ impl Wired {
     /// The HTTP application: every capability's routes, the platform's, `/openapi.json`
     /// (completed with what only the finished wiring knows), and the middleware.
     pub fn router(&self) -> axum::Router {
+        let (routes, openapi) = self.api();
+        http::router::build(&self.platform, routes, &openapi)
+    }
+
+    /// The OpenAPI document `/openapi.json` serves.
+    pub fn openapi(&self) -> utoipa::openapi::OpenApi {
+        self.api().1
+    }
+
+    fn api(&self) -> (axum::Router, utoipa::openapi::OpenApi) {
         let assembled = &self.assembled;
         let (routes, mut openapi) = http::router::api(
             &self.platform,
@@ -59,7 +69,7 @@ impl Wired {
             assembled.file_routes.clone(),
         );
         assembled.describe(&mut openapi);
-        http::router::build(&self.platform, routes, &openapi)
+        (routes, openapi)
     }
 
     /// Starts `count` workers over this process's queue.

@@ -5,6 +5,7 @@
 mod authenticate;
 mod cache;
 mod context;
+mod cookie;
 mod devices;
 mod directory;
 mod domain;
@@ -26,6 +27,7 @@ use std::time::Duration;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub use cookie::CSRF_HEADER;
 pub use directory::{Directory, UserSummary};
 pub use events::{TimeZoneChanged, UserDeleted};
 pub use maintenance::PurgeEndedSessions;
@@ -125,6 +127,9 @@ fn routes() -> OpenApiRouter<Accounts> {
             handlers::me::delete_me
         ))
         .routes(routes!(handlers::password_change::change_password))
-        .routes(routes!(handlers::sessions::list_sessions))
+        .routes(routes!(
+            handlers::sessions::list_sessions,
+            handlers::sessions::revoke_all_sessions
+        ))
         .routes(routes!(handlers::sessions::revoke_session))
 }

@@ -46,7 +46,7 @@ pub fn pair(
     let access_token = state.tokens.issue_access(&user.id, session_id, now / 1000)?;
     Ok(TokenPair {
         access_token,
-        refresh_token,
+        refresh_token: Some(refresh_token),
         token_type: "Bearer",
         expires_in: ACCESS_TOKEN_SECONDS,
         device_token: state.devices.issue(&user.id, now / 1000),

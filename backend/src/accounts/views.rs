@@ -54,8 +54,10 @@ pub struct UserEnvelope {
 pub struct TokenPair {
     /// JWT for `Authorization: Bearer`, valid `expires_in` seconds.
     pub access_token: String,
-    /// Opaque; spend it at `/v1/auth/refresh` for a new pair.
-    pub refresh_token: String,
+    /// Opaque; spend it at `/v1/auth/refresh` for a new pair. Absent when it was set in
+    /// the `softly_refresh` cookie instead (`refresh_cookie: true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     pub token_type: &'static str,
     pub expires_in: i64,
     /// Keep it and send it with the next sign-in from this device: a device that signed

@@ -15,7 +15,7 @@ mod storage;
 mod vault;
 
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -82,8 +82,11 @@ pub struct Config {
     pub redis: Option<RedisConfig>,
     /// The current signing secret first, then older ones still accepted while rotating.
     pub secret_key_bases: SecretKeyBases,
-    /// Origin of the web app: links in emails and the only CORS origin.
+    /// Origin of the web app: links in emails and the only CORS origin. Defaults to
+    /// `API_URL`: on the embedded default the binary serves the web app itself.
     pub app_url: String,
+    /// The exported web app that `softly serve` serves beside the API, if any.
+    pub web_dir: Option<PathBuf>,
     /// Issuer and audience of access tokens.
     pub api_url: String,
     pub mail_from: Mailbox,
@@ -143,8 +146,9 @@ impl Config {
         let vault = VaultLimits::from_lookup(lookup)?;
         let redis = RedisConfig::from_lookup(lookup)?;
         let secret_key_bases = secret_key_base::resolve(lookup, environment, &data_dir)?;
-        let app_url = parse_origin("APP_URL", lookup("APP_URL"), "http://localhost:5173")?;
         let api_url = parse_origin("API_URL", lookup("API_URL"), "http://localhost:3000")?;
+        let app_url = parse_origin("APP_URL", lookup("APP_URL"), &api_url)?;
+        let web_dir = web_dir(lookup("WEB_DIR"), environment)?;
         let mail_from = lookup("MAIL_FROM")
             .unwrap_or_else(|| "Softly <hello@mysoftly.app>".into())
             .parse::<Mailbox>()
@@ -176,6 +180,7 @@ impl Config {
             redis,
             secret_key_bases,
             app_url,
+            web_dir,
             api_url,
             mail_from,
             mail_transport: MailTransport::from_lookup(lookup)?,
@@ -269,6 +274,12 @@ impl Config {
                 self.secret_key_bases.all().count()
             ),
             format!("APP_URL={}", self.app_url),
+            format!(
+                "WEB_DIR={}",
+                self.web_dir
+                    .as_ref()
+                    .map_or_else(|| "(none: the API only)".into(), |dir| dir.display().to_string())
+            ),
             format!("API_URL={}", self.api_url),
             format!("MAIL_FROM={}", self.mail_from),
             format!("LOG_FORMAT={}", self.log_format.as_str()),
@@ -311,6 +322,34 @@ where
             .trim()
             .parse()
             .map_err(|e| ConfigError::new(var, format!("{raw:?} is not valid: {e}"))),
+    }
+}
+
+/// Where the exported web app is: `WEB_DIR` (`none` for the API only), else, in
+/// development, `web/out` when it holds a build (the repository's, run from its root).
+fn web_dir(raw: Option<String>, environment: Environment) -> Result<Option<PathBuf>, ConfigError> {
+    const BUILT: &str = "web/out";
+    match raw.as_deref().map(str::trim) {
+        Some("none") => Ok(None),
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.join("index.html").is_file() {
+                Ok(Some(dir))
+            } else {
+                Err(ConfigError::new(
+                    "WEB_DIR",
+                    format!(
+                        "{} holds no index.html (build the web app: cd web && npm ci && npm run build)",
+                        dir.display()
+                    ),
+                ))
+            }
+        }
+        None if environment == Environment::Development => Ok(Path::new(BUILT)
+            .join("index.html")
+            .is_file()
+            .then(|| PathBuf::from(BUILT))),
+        None => Ok(None),
     }
 }
 

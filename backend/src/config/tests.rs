@@ -219,3 +219,28 @@ fn connection_and_upload_slot_limits_have_defaults_bounds_and_name_their_variabl
         assert!(error.contains(name), "{name}={bad}: {error}");
     }
 }
+
+#[test]
+fn the_web_app_is_served_from_a_folder_with_a_build_and_its_origin_is_the_apis_by_default() {
+    let config = config_from(&[("API_URL", "http://localhost:8080")]).unwrap();
+    assert_eq!(config.app_url, "http://localhost:8080");
+    assert_eq!(
+        config.web_dir, None,
+        "tests run from backend/, which holds no web/out"
+    );
+    let separate = config_from(&[("APP_URL", "https://app.mysoftly.app")]).unwrap();
+    assert_eq!(separate.app_url, "https://app.mysoftly.app");
+
+    let built = std::env::temp_dir().join(format!("softly-web-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&built).unwrap();
+    let path = built.display().to_string();
+    let error = config_from(&[("WEB_DIR", &path)]).unwrap_err();
+    assert!(error.to_string().contains("WEB_DIR") && error.to_string().contains("npm run build"));
+    std::fs::write(built.join("index.html"), "<!doctype html>").unwrap();
+    assert_eq!(
+        config_from(&[("WEB_DIR", &path)]).unwrap().web_dir,
+        Some(built.clone())
+    );
+    assert_eq!(config_from(&[("WEB_DIR", "none")]).unwrap().web_dir, None);
+    let _ = std::fs::remove_dir_all(built);
+}

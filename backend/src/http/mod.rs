@@ -9,5 +9,6 @@ pub mod openapi;
 pub mod page;
 pub mod router;
 pub mod serve;
+pub mod web_app;
 
 pub use error::ApiError;

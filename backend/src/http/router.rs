@@ -2,7 +2,7 @@
 //! middleware every request passes through.
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +16,7 @@ use utoipa_axum::routes;
 
 use super::middleware::{self, TrustedProxies};
 use super::openapi::ApiDoc;
+use super::web_app::WebApp;
 use super::{ApiError, health};
 use crate::platform::Platform;
 
@@ -53,15 +54,21 @@ pub fn build(platform: &Platform, routes: Router, openapi: &utoipa::openapi::Ope
     // Serialised once; each request clones a reference-counted buffer.
     let openapi_json = Bytes::from(openapi.to_json().expect("the OpenAPI document serialises"));
     let config = platform.config.clone();
+    let routes = routes.route(
+        "/openapi.json",
+        get(move || {
+            let body = openapi_json.clone();
+            async move { ([(header::CONTENT_TYPE, "application/json")], body) }
+        }),
+    );
+    let routes = match &config.web_dir {
+        Some(dir) => {
+            let app = WebApp::new(dir);
+            routes.fallback(move |request: Request| app.clone().serve(request))
+        }
+        None => routes.fallback(not_found),
+    };
     routes
-        .route(
-            "/openapi.json",
-            get(move || {
-                let body = openapi_json.clone();
-                async move { ([(header::CONTENT_TYPE, "application/json")], body) }
-            }),
-        )
-        .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn(middleware::security_headers))
         .layer(cors(&config.app_url))
@@ -85,7 +92,14 @@ fn cors(app_url: &str) -> CorsLayer {
             Method::PATCH,
             Method::DELETE,
         ])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, request_id.clone()])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            request_id.clone(),
+            HeaderName::from_static(crate::accounts::CSRF_HEADER),
+        ])
+        // The refresh cookie: only for exactly this origin, never a wildcard.
+        .allow_credentials(true)
         .expose_headers([request_id, header::RETRY_AFTER])
         .max_age(std::time::Duration::from_secs(600))
 }

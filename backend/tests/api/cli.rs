@@ -240,3 +240,22 @@ async fn healthcheck_exits_0_when_up_answers_200_and_1_when_nothing_listens() {
     assert_eq!(unhealthy.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unhealthy.stderr).starts_with("unhealthy:"));
 }
+
+#[test]
+fn openapi_prints_the_served_document_whatever_the_environment() {
+    let env = [
+        ("SOFTLY_ENV", "production"),
+        ("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"),
+    ];
+    let output = softly(&["openapi"], &env);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    for path in ["/v1/items", "/v1/documents", "/v1/auth/refresh", "/v1/sessions"] {
+        assert!(document["paths"][path].is_object(), "{path} missing");
+    }
+}

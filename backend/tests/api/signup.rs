@@ -92,6 +92,11 @@ async fn invalid_fields_are_refused_with_422_naming_the_field(backend: Backend) 
             "name",
             "invalid_name",
         ),
+        (
+            json!({"email": "a@example.com", "password": PASSWORD, "name": "A", "time_zone": "Mars/Olympus"}),
+            "time_zone",
+            "invalid_time_zone",
+        ),
     ];
     for (body, field, code) in cases {
         let response = app.post("/v1/auth/signup", body).await;
@@ -104,6 +109,18 @@ async fn invalid_fields_are_refused_with_422_naming_the_field(backend: Backend) 
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM jobs").await, 0);
+}
+
+async fn a_signup_may_bring_the_browsers_time_zone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let body = json!({"email": "ada@example.com", "password": PASSWORD, "name": "Ada", "time_zone": "Europe/London"});
+    let response = app.post("/v1/auth/signup", body).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(created["user"]["time_zone"], "Europe/London");
+    let pair = app.login_ok("ada@example.com", PASSWORD).await;
+    let me = app.get_json("/v1/me", crate::helpers::bearer(&pair)).await;
+    assert_eq!(me["time_zone"], "Europe/London");
 }
 
 async fn international_names_and_addresses_are_welcome(backend: Backend) {
@@ -207,6 +224,7 @@ crate::on_both_backends!(
     invalid_fields_are_refused_with_422_naming_the_field,
     a_128_character_unicode_password_is_accepted_whole,
     international_names_and_addresses_are_welcome,
+    a_signup_may_bring_the_browsers_time_zone,
     malformed_bodies_get_precise_4xx_problems,
     repeated_signups_for_one_address_are_rate_limited,
 );

@@ -4,7 +4,9 @@ use axum::http::HeaderMap;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::user_agent;
+use axum::response::Response;
+
+use super::{deliver, user_agent};
 use crate::accounts::context::Accounts;
 use crate::accounts::domain::EmailAddress;
 use crate::accounts::error::AccountsError;
@@ -25,6 +27,10 @@ pub struct LoginRequest {
     /// The `device_token` of an earlier sign-in from this device, if it kept one.
     #[serde(default)]
     pub device_token: Option<String>,
+    /// Browsers: set the refresh token in an `HttpOnly` cookie for `/v1/auth` instead of
+    /// answering it in the body.
+    #[serde(default)]
+    pub refresh_cookie: bool,
 }
 
 const INVALID_CREDENTIALS: AccountsError = AccountsError::InvalidCredentials;
@@ -37,7 +43,7 @@ const INVALID_CREDENTIALS: AccountsError = AccountsError::InvalidCredentials;
 /// `device_token`), and per client address.
 #[utoipa::path(post, path = "/auth/login", tag = "accounts", request_body = LoginRequest,
     responses(
-        (status = 200, description = "Signed in", body = TokenPair),
+        (status = 200, description = "Signed in (with `refresh_cookie`, the refresh token is in `Set-Cookie: softly_refresh=…`)", body = TokenPair),
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Malformed email", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
@@ -47,7 +53,7 @@ pub async fn login(
     Extension(ClientIp(ip)): Extension<ClientIp>,
     headers: HeaderMap,
     Json(body): Json<LoginRequest>,
-) -> Result<axum::Json<TokenPair>, ApiError> {
+) -> Result<Response, ApiError> {
     let email = EmailAddress::parse(&body.email)?;
     let ip = ip.to_string();
     let user = users::find_by_email(state.db.pool(), email.as_str()).await?;
@@ -80,5 +86,5 @@ pub async fn login(
     let now = work.now_ms();
     let pair = session_tokens::start(work.conn(), &state, &user, user_agent(&headers), ip, now).await?;
     work.commit().await?;
-    Ok(axum::Json(pair))
+    Ok(deliver(pair, body.refresh_cookie))
 }

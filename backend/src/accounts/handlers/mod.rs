@@ -12,7 +12,30 @@ pub mod signup;
 pub mod verify_email;
 
 use axum::http::HeaderMap;
-use axum::http::header::USER_AGENT;
+use axum::http::header::{SET_COOKIE, USER_AGENT};
+use axum::response::{IntoResponse, Response};
+
+use super::cookie;
+use super::views::TokenPair;
+use crate::http::ApiError;
+
+/// `pair` as the client asked for it: the refresh token in the body, or (`in_cookie`)
+/// in the `softly_refresh` cookie and not in the body.
+fn deliver(mut pair: TokenPair, in_cookie: bool) -> Response {
+    let cookie = in_cookie.then(|| pair.refresh_token.take()).flatten();
+    let mut response = axum::Json(pair).into_response();
+    if let Some(token) = cookie {
+        response.headers_mut().insert(SET_COOKIE, cookie::set(&token));
+    }
+    response
+}
+
+/// `error`, removing the refresh cookie: it names a session that is over.
+fn without_cookie(error: ApiError) -> Response {
+    let mut response = error.into_response();
+    response.headers_mut().insert(SET_COOKIE, cookie::clear());
+    response
+}
 
 /// The client's User-Agent, bounded, for the sessions list.
 fn user_agent(headers: &HeaderMap) -> Option<String> {

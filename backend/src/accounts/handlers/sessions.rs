@@ -1,7 +1,10 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Response};
 
 use crate::accounts::context::Accounts;
+use crate::accounts::cookie;
 use crate::accounts::store::sessions;
 use crate::accounts::views::{SessionList, SessionView};
 use crate::http::ApiError;
@@ -47,4 +50,19 @@ pub async fn revoke_session(
     work.user_changed(&auth.user_id);
     work.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sign out everywhere: every session of the user ends, this one included.
+#[utoipa::path(delete, path = "/sessions", tag = "accounts", security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Every session ended; `Set-Cookie` removes `softly_refresh`"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn revoke_all_sessions(State(state): State<Accounts>, auth: AuthUser) -> Result<Response, ApiError> {
+    let mut work = state.work.begin().await?;
+    let now = work.now_ms();
+    sessions::revoke_all(work.conn(), &auth.user_id, None, now).await?;
+    work.user_changed(&auth.user_id);
+    work.commit().await?;
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie::clear())]).into_response())
 }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::accounts::context::Accounts;
-use crate::accounts::domain::{DisplayName, EmailAddress, Password};
+use crate::accounts::domain::{DisplayName, EmailAddress, Password, TimeZoneName};
 use crate::accounts::emails::{AccountEmail, Template};
 use crate::accounts::limits::{self, EMAILS_PER_ADDRESS, EMAILS_PER_IP};
 use crate::accounts::store::email_tokens::{self, Purpose};
@@ -23,6 +23,10 @@ pub struct SignupRequest {
     /// 12 to 128 characters, not a common password.
     pub password: String,
     pub name: String,
+    /// The IANA zone the client is in (a browser's `Intl` zone); `UTC` when absent.
+    /// Reminders are sent at the user's time of day in this zone.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// Create an account and send a verification email.
@@ -43,6 +47,7 @@ pub async fn signup(
     let email = EmailAddress::parse(&body.email)?;
     let name = DisplayName::parse(&body.name)?;
     let password = Password::parse(body.password, "password")?;
+    let time_zone = body.time_zone.as_deref().map(TimeZoneName::parse).transpose()?;
     limits::hit_all(
         state.limiter.as_ref(),
         &[
@@ -59,7 +64,7 @@ pub async fn signup(
         email: email.as_str().to_string(),
         name: name.as_str().to_string(),
         password_hash,
-        time_zone: "UTC".to_string(),
+        time_zone: time_zone.map_or_else(|| "UTC".to_string(), |zone| zone.as_str().to_string()),
         email_verified_at: None,
         created_at: now,
     };
