@@ -1,0 +1,71 @@
+"use client";
+import { useCallback, useEffect, useState } from "react";
+import { kindLabel } from "@/components/item-row";
+import { SignedIn } from "@/components/shell";
+import { Button, Empty, Loading, PageTitle, ProblemNotice } from "@/components/ui";
+import { api, call, type Item } from "@/lib/api/client";
+import { formatInstant } from "@/lib/dates";
+import { useMe } from "@/lib/session";
+
+function Trash() {
+  const me = useMe();
+  const [items, setItems] = useState<Item[] | null>(null);
+  const [problem, setProblem] = useState<unknown>(null);
+
+  const load = useCallback(async () => {
+    setProblem(null);
+    try {
+      setItems((await call(api.GET("/v1/items/trash", { params: { query: { limit: "100" } } }))).items);
+    } catch (error) {
+      setProblem(error);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function restore(id: string) {
+    try {
+      await call(api.POST("/v1/items/{id}/restore", { params: { path: { id } } }));
+      await load();
+    } catch (error) {
+      setProblem(error);
+    }
+  }
+
+  return (
+    <>
+      <PageTitle>Trash</PageTitle>
+      <p className="mb-4 text-sm text-muted">Deleted items stay here for 30 days, then go for good.</p>
+      {problem != null && <ProblemNotice problem={problem} onRetry={load} />}
+      {!items && !problem && <Loading />}
+      {items && items.length === 0 && <Empty title="The trash is empty" />}
+      {items && items.length > 0 && (
+        <ul className="flex flex-col gap-3">
+          {items.map((item) => (
+            <li key={item.id} className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-line bg-surface p-4">
+              <div>
+                <p className="font-semibold">{item.title}</p>
+                <p className="text-sm text-muted">
+                  {kindLabel(item.kind)}
+                  {item.purge_after ? ` · goes for good ${formatInstant(item.purge_after, me.time_zone)}` : ""}
+                </p>
+              </div>
+              <Button variant="quiet" onClick={() => restore(item.id)} aria-label={`Restore ${item.title}`}>
+                Restore
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+export default function Page() {
+  return (
+    <SignedIn>
+      <Trash />
+    </SignedIn>
+  );
+}

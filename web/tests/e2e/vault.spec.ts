@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import { expect, expectAccessible, signUpAndVerify, test } from "./fixtures";
+import { pdf, png } from "./files";
+
+test("two files at once: both progress bars finish, the thumbnail appears, the file downloads whole", async ({ page, softly }) => {
+  await signUpAndVerify(page, softly);
+  await page.getByRole("link", { name: "Vault" }).click();
+  await expect(page.getByText("Your vault is empty")).toBeVisible();
+  await expectAccessible(page, "vault (empty)");
+
+  const photo = png(900, 700);
+  await page.getByLabel("Choose files to upload").setInputFiles([
+    { name: "passport.png", mimeType: "image/png", buffer: photo },
+    { name: "insurance.pdf", mimeType: "application/pdf", buffer: pdf("Car insurance policy") },
+  ]);
+  const uploads = page.getByRole("list", { name: "Uploads" });
+  await expect(uploads.locator("progress")).toHaveCount(2);
+  await expect(uploads.locator('progress[data-done="true"]')).toHaveCount(2);
+  await expect(uploads.getByText("Done")).toHaveCount(2);
+
+  await expect(page.getByRole("link", { name: /passport/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /insurance/ })).toBeVisible();
+  await expect(page.getByTestId("thumbnail")).toHaveCount(1);
+  await expectAccessible(page, "vault");
+
+  await page.getByRole("link", { name: /passport/ }).click();
+  await expect(page.getByRole("img", { name: "passport" })).toBeVisible();
+  await expectAccessible(page, "document");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download" }).click()]);
+  expect(download.suggestedFilename()).toBe("passport.png");
+  expect(readFileSync(await download.path()).equals(photo)).toBe(true);
+
+  // Edit its details: a bad date is shown at its field, a good one is kept.
+  await page.getByRole("button", { name: "Edit" }).click();
+  await page.getByLabel("Kind").selectOption("passport");
+  await page.getByLabel("Issued on").fill("2030-01-01");
+  await page.getByLabel("Expires on").fill("2029-01-01");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByLabel("Expires on")).toHaveAttribute("aria-invalid", "true");
+  await page.getByLabel("Issued on").fill("2019-01-01");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("1 Jan 2029")).toBeVisible();
+});
+
+test("a file the vault does not take is refused with a clear message", async ({ page, softly }) => {
+  await signUpAndVerify(page, softly);
+  await page.getByRole("link", { name: "Vault" }).click();
+  await page.getByLabel("Choose files to upload").setInputFiles([{ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("just text") }]);
+  await expect(page.getByRole("list", { name: "Uploads" }).getByRole("alert")).toBeVisible();
+  await expect(page.getByRole("list", { name: "Uploads" }).getByText("Failed")).toBeVisible();
+});
