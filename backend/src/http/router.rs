@@ -63,8 +63,11 @@ pub fn build(platform: &Platform, routes: Router, openapi: &utoipa::openapi::Ope
     );
     let routes = match &config.web_dir {
         Some(dir) => {
-            let app = WebApp::new(dir);
-            routes.fallback(move |request: Request| app.clone().serve(request))
+            let app = std::sync::Arc::new(WebApp::new(dir));
+            routes.fallback(move |request: Request| {
+                let app = app.clone();
+                async move { app.serve(request).await }
+            })
         }
         None => routes.fallback(not_found),
     };

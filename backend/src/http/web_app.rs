@@ -7,7 +7,7 @@
 //! build is picked up on the next navigation. API paths never fall through to the app: an
 //! unknown `/v1/…` is the API's JSON 404.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use axum::extract::Request;
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, X_FRAME_OPTIONS};
@@ -33,6 +33,7 @@ frame-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; 
 /// The web app in `dir`, as a fallback service of the router.
 #[derive(Clone)]
 pub struct WebApp {
+    root: PathBuf,
     files: ServeDir<tower_http::set_status::SetStatus<ServeFile>>,
 }
 
@@ -42,11 +43,43 @@ impl WebApp {
             .html_as_default_extension(true)
             .append_index_html_on_directories(true)
             .not_found_service(ServeFile::new(dir.join("404.html")));
-        Self { files }
+        Self {
+            root: dir.to_path_buf(),
+            files,
+        }
+    }
+
+    /// `/today` as `/today.html` when that page exists: the export also writes a `today/`
+    /// folder (the page's prefetch data), which would otherwise answer with a redirect.
+    async fn page_for(&self, mut request: Request) -> Request {
+        let path = request.uri().path();
+        let plain = path.len() > 1
+            && !path.ends_with('/')
+            && path
+                .split('/')
+                .all(|segment| segment != ".." && !segment.contains('.'));
+        if !plain {
+            return request;
+        }
+        let page = format!("{path}.html");
+        if !tokio::fs::metadata(self.root.join(&page[1..]))
+            .await
+            .is_ok_and(|m| m.is_file())
+        {
+            return request;
+        }
+        let target = match request.uri().query() {
+            Some(query) => format!("{page}?{query}"),
+            None => page,
+        };
+        if let Ok(uri) = target.parse() {
+            *request.uri_mut() = uri;
+        }
+        request
     }
 
     /// Answers `request` from the app's files, or as the API when it names an API path.
-    pub async fn serve(self, request: Request) -> Response {
+    pub async fn serve(&self, request: Request) -> Response {
         let path = request.uri().path();
         if path == "/v1" || path.starts_with("/v1/") {
             return ApiError::NOT_FOUND.into_response();
@@ -55,7 +88,8 @@ impl WebApp {
             return ApiError::METHOD_NOT_ALLOWED.into_response();
         }
         let immutable = path.starts_with("/_next/static/");
-        let mut response = match self.files.oneshot(request).await {
+        let request = self.page_for(request).await;
+        let mut response = match self.files.clone().oneshot(request).await {
             Ok(response) => response.into_response(),
             Err(never) => match never {},
         };

@@ -12,6 +12,8 @@ fn export() -> std::path::PathBuf {
     for (path, body) in [
         ("index.html", "<!doctype html><title>Softly</title>"),
         ("today.html", "<!doctype html><title>Today</title>"),
+        // Next.js also writes a folder per page (its prefetch data) beside the page.
+        ("today/__next.today.__PAGE__.txt", "prefetch"),
         ("404.html", "<!doctype html><title>Not found</title>"),
         ("_next/static/chunks/app-3f9a.js", "console.log('softly')"),
     ] {
