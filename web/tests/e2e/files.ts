@@ -23,14 +23,27 @@ function chunk(type: string, data: Buffer): Buffer {
 export function png(width: number, height: number, seed = 1): Buffer {
   let state = seed;
   const random = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) >> 16) & 0xff;
+  return encode(width, height, (x, y) => [(x * 255) / width, random(), (y * 255) / height]);
+}
+
+/** A picture that looks like a document: a coloured band, a photo box and lines of text. */
+export function documentPng(width: number, height: number, band: [number, number, number]): Buffer {
+  return encode(width, height, (x, y) => {
+    if (y < height * 0.16) return band;
+    const inPhoto = x > width * 0.07 && x < width * 0.32 && y > height * 0.24 && y < height * 0.7;
+    if (inPhoto) return [196, 202, 208];
+    const line = Math.floor((y - height * 0.26) / (height * 0.075));
+    const inLine = x > width * 0.4 && x < width * (0.88 - (line % 3) * 0.12) && (y - height * 0.26) % (height * 0.075) < height * 0.03;
+    if (line >= 0 && line < 7 && inLine) return [150, 156, 160];
+    return [250, 249, 244];
+  });
+}
+
+function encode(width: number, height: number, pixel: (x: number, y: number) => number[]): Buffer {
   const rows: Buffer[] = [];
   for (let y = 0; y < height; y++) {
     const row = Buffer.alloc(1 + width * 3);
-    for (let x = 0; x < width; x++) {
-      row[1 + x * 3] = (x * 255) / width;
-      row[2 + x * 3] = random();
-      row[3 + x * 3] = (y * 255) / height;
-    }
+    for (let x = 0; x < width; x++) row.set(pixel(x, y), 1 + x * 3);
     rows.push(row);
   }
   const header = Buffer.alloc(13);

@@ -7,14 +7,15 @@ import { Button, Empty, Loading, PageTitle, ProblemNotice } from "@/components/u
 import { api, call, type Document } from "@/lib/api/client";
 import { explain, type ApiProblem } from "@/lib/api/problem";
 import { formatDate } from "@/lib/dates";
-import { DOCUMENT_KINDS } from "@/lib/documents";
+import { DOCUMENT_KINDS, sizeInWords } from "@/lib/documents";
 import { upload } from "@/lib/upload";
-import { useMe } from "@/lib/session";
+import { useMe, useSession } from "@/lib/session";
 
 type Sending = { key: string; name: string; progress: number; problem?: string; done?: boolean };
 
 function Vault() {
   const me = useMe();
+  const { reload } = useSession();
   const [documents, setDocuments] = useState<Document[] | null>(null);
   const [problem, setProblem] = useState<unknown>(null);
   const [sending, setSending] = useState<Sending[]>([]);
@@ -64,7 +65,7 @@ function Vault() {
         }
       }),
     );
-    await load();
+    await Promise.all([load(), reload().catch(() => undefined)]);
   }
 
   function drop(event: DragEvent) {
@@ -101,7 +102,7 @@ function Vault() {
           }}
         />
         <p className="mt-2 text-xs text-muted">
-          {Math.round(me.storage_used_bytes / 1048576)} MB of {Math.round(me.storage_quota_bytes / 1048576)} MB used
+          {sizeInWords(me.storage_used_bytes)} of {sizeInWords(me.storage_quota_bytes)} used
         </p>
       </div>
       {sending.length > 0 && (

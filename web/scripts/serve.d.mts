@@ -1,0 +1,9 @@
+export type Softly = {
+  url: string;
+  dataDir: string;
+  link: (to: string, subject: string, linkPath: string) => Promise<string>;
+  stop: () => void;
+  log: () => string;
+};
+export function startSoftly(): Promise<Softly>;
+export function decodeMail(raw: string): string;
