@@ -73,3 +73,22 @@ test("bad input is shown at its field and changes nothing; the sign-in screens a
   await page.goto(`${softly.url}/vault`);
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fvault/);
 });
+
+test("an unconfirmed user is told, can send a new link, and confirms with it", async ({ page, softly }) => {
+  const email = `late-${Date.now()}@example.com`;
+  await page.goto(`${softly.url}/sign-up`);
+  await page.getByLabel("Your name").fill("Grace");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("link", { name: "Go to sign in" }).click();
+  await signIn(page, email);
+  await expect(page.getByText("Confirm your email address to store documents")).toBeVisible();
+  await page.getByRole("link", { name: "send a new one" }).click();
+  await page.getByRole("button", { name: "Send a new link" }).click();
+  await expect(page.getByText("A new link is on its way.")).toBeVisible();
+  await page.goto(await softly.link(email, "Confirm", "/verify-email?token="));
+  await expect(page.getByText("Your email address is confirmed.")).toBeVisible();
+  await page.getByRole("link", { name: "Go to Today" }).click();
+  await expect(page.getByText("Confirm your email address to store documents")).toHaveCount(0);
+});

@@ -71,11 +71,14 @@ export function refreshSession(): Promise<RefreshOutcome> {
   return pending;
 }
 
+/** Calls made without a session: no token is attached, none is refreshed first. */
+const SIGNED_OUT_CALLS = /^\/v1\/auth\/(login|refresh|signup|password\/forgot|password\/reset|verify-email)$/;
+
 export const api = createClient<paths>({ baseUrl: apiOrigin(), credentials: "include" });
 
 api.use({
   async onRequest({ request }) {
-    if (request.url.includes("/v1/auth/") && !request.url.endsWith("/logout")) return request;
+    if (SIGNED_OUT_CALLS.test(new URL(request.url, window.location.href).pathname)) return request;
     if (access && access.expiresAt - Date.now() < 30_000) {
       const outcome = await refreshSession();
       if (outcome === "signed-out" || outcome === "reused") listeners.forEach((l) => l(outcome));
