@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use lettre::message::Mailbox;
 
+use super::cookie::RefreshCookie;
 use super::devices::DeviceTokens;
 use super::passwords::PasswordHasher;
 use super::tokens::TokenKeys;
@@ -32,6 +33,7 @@ pub struct Accounts {
     pub authentication: Authentication,
     pub mail_from: Mailbox,
     pub app_url: String,
+    pub refresh_cookie: RefreshCookie,
 }
 
 impl FromRef<Accounts> for Authentication {

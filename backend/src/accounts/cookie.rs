@@ -1,7 +1,8 @@
 //! The refresh token in a cookie, for the web app: a browser keeps the access token in
 //! memory only and the refresh token where no script can read it.
 //!
-//! The cookie is `HttpOnly; Secure; SameSite=Strict`, scoped to `/v1/auth` (sent to the
+//! The cookie is `HttpOnly; Secure; SameSite=Strict` (`Secure` on an https API: see
+//! [`RefreshCookie`]), scoped to `/v1/auth` (sent to the
 //! refresh and sign-out endpoints only), on the API's origin, and rotated on every
 //! refresh like the token in it. A sign-in asks for it (`refresh_cookie: true`); a refresh
 //! without a token in its body reads it. Spending it is a state change made with ambient
@@ -20,17 +21,39 @@ pub const CSRF_HEADER: &str = "x-softly-csrf";
 /// As long as a session can live.
 const MAX_AGE_SECS: i64 = 30 * 24 * 3600;
 
-/// `Set-Cookie` carrying `token`.
-pub fn set(token: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{NAME}={token}; Path=/v1/auth; Max-Age={MAX_AGE_SECS}; HttpOnly; Secure; SameSite=Strict"
-    ))
-    .expect("refresh tokens are URL-safe")
+/// How this deployment writes the cookie.
+///
+/// `Secure` whenever the API is served over HTTPS (production always is). An embedded
+/// default reached over plain HTTP (`http://192.168.1.10:3000` on a home server) leaves it
+/// out: browsers refuse a `Secure` cookie from such an origin, which would sign everyone
+/// out on every reload, and there is no TLS for the flag to insist on.
+#[derive(Debug, Clone, Copy)]
+pub struct RefreshCookie {
+    secure: bool,
 }
 
-/// `Set-Cookie` removing the cookie.
-pub fn clear() -> HeaderValue {
-    HeaderValue::from_static("softly_refresh=; Path=/v1/auth; Max-Age=0; HttpOnly; Secure; SameSite=Strict")
+impl RefreshCookie {
+    /// For an API at `api_url`.
+    pub fn for_origin(api_url: &str) -> Self {
+        Self {
+            secure: api_url.starts_with("https://"),
+        }
+    }
+
+    /// `Set-Cookie` carrying `token`.
+    pub fn set(self, token: &str) -> HeaderValue {
+        HeaderValue::from_str(&self.line(token, MAX_AGE_SECS)).expect("refresh tokens are URL-safe")
+    }
+
+    /// `Set-Cookie` removing the cookie.
+    pub fn clear(self) -> HeaderValue {
+        HeaderValue::from_str(&self.line("", 0)).expect("a fixed line")
+    }
+
+    fn line(self, token: &str, max_age: i64) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!("{NAME}={token}; Path=/v1/auth; Max-Age={max_age}; HttpOnly{secure}; SameSite=Strict")
+    }
 }
 
 /// The refresh token in the request's cookies, if any.
@@ -80,8 +103,17 @@ mod tests {
         assert_eq!(read(&request).as_deref(), Some("abc_123"));
         assert_eq!(read(&headers(&[("cookie", "softly_refresh=")])), None);
         assert_eq!(read(&headers(&[])), None);
-        assert!(set("t").to_str().unwrap().contains("HttpOnly; Secure; SameSite=Strict"));
-        assert!(clear().to_str().unwrap().contains("Max-Age=0"));
+        let production = RefreshCookie::for_origin("https://api.mysoftly.app");
+        assert_eq!(
+            production.set("t").to_str().unwrap(),
+            "softly_refresh=t; Path=/v1/auth; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict"
+        );
+        assert!(production.clear().to_str().unwrap().contains("Max-Age=0; HttpOnly; Secure"));
+        let plain_http = RefreshCookie::for_origin("http://192.168.1.10:3000");
+        assert_eq!(
+            plain_http.set("t").to_str().unwrap(),
+            "softly_refresh=t; Path=/v1/auth; Max-Age=2592000; HttpOnly; SameSite=Strict"
+        );
     }
 
     #[test]

@@ -85,6 +85,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         authentication,
         mail_from: config.mail_from.clone(),
         app_url: config.app_url.clone(),
+        refresh_cookie: cookie::RefreshCookie::for_origin(&config.api_url),
     };
     let jobs = JobRegistry::new()
         .register::<AccountEmail, _>(AccountEmailHandler {

@@ -86,5 +86,5 @@ pub async fn login(
     let now = work.now_ms();
     let pair = session_tokens::start(work.conn(), &state, &user, user_agent(&headers), ip, now).await?;
     work.commit().await?;
-    Ok(deliver(pair, body.refresh_cookie))
+    Ok(deliver(pair, body.refresh_cookie.then_some(state.refresh_cookie)))
 }

@@ -4,7 +4,6 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
 
 use crate::accounts::context::Accounts;
-use crate::accounts::cookie;
 use crate::accounts::store::sessions;
 use crate::http::ApiError;
 use crate::http::error::Problem;
@@ -23,5 +22,5 @@ pub async fn logout(State(state): State<Accounts>, auth: AuthUser) -> Result<Res
     sessions::revoke(work.conn(), &auth.session_id, &auth.user_id, now).await?;
     work.user_changed(&auth.user_id);
     work.commit().await?;
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie::clear())]).into_response())
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, state.refresh_cookie.clear())]).into_response())
 }

@@ -15,25 +15,25 @@ use axum::http::HeaderMap;
 use axum::http::header::{SET_COOKIE, USER_AGENT};
 use axum::response::{IntoResponse, Response};
 
-use super::cookie;
+use super::cookie::RefreshCookie;
 use super::views::TokenPair;
 use crate::http::ApiError;
 
 /// `pair` as the client asked for it: the refresh token in the body, or (`in_cookie`)
 /// in the `softly_refresh` cookie and not in the body.
-fn deliver(mut pair: TokenPair, in_cookie: bool) -> Response {
-    let cookie = in_cookie.then(|| pair.refresh_token.take()).flatten();
+fn deliver(mut pair: TokenPair, cookie: Option<RefreshCookie>) -> Response {
+    let token = cookie.and_then(|cookie| Some((cookie, pair.refresh_token.take()?)));
     let mut response = axum::Json(pair).into_response();
-    if let Some(token) = cookie {
-        response.headers_mut().insert(SET_COOKIE, cookie::set(&token));
+    if let Some((cookie, token)) = token {
+        response.headers_mut().insert(SET_COOKIE, cookie.set(&token));
     }
     response
 }
 
 /// `error`, removing the refresh cookie: it names a session that is over.
-fn without_cookie(error: ApiError) -> Response {
+fn without_cookie(error: ApiError, cookie: RefreshCookie) -> Response {
     let mut response = error.into_response();
-    response.headers_mut().insert(SET_COOKIE, cookie::clear());
+    response.headers_mut().insert(SET_COOKIE, cookie.clear());
     response
 }
 

@@ -65,13 +65,14 @@ pub async fn refresh(
         }
         None => match cookie::read(&headers) {
             Some(token) => (token, true),
-            None => return without_cookie(INVALID.into()),
+            None => return without_cookie(INVALID.into(), state.refresh_cookie),
         },
     };
-    match rotate(&state, token.trim()).await {
-        Ok(pair) => deliver(pair, in_cookie),
-        Err(error) if in_cookie => without_cookie(error),
-        Err(error) => error.into_response(),
+    let cookie = in_cookie.then_some(state.refresh_cookie);
+    match (rotate(&state, token.trim()).await, cookie) {
+        (Ok(pair), cookie) => deliver(pair, cookie),
+        (Err(error), Some(cookie)) => without_cookie(error, cookie),
+        (Err(error), None) => error.into_response(),
     }
 }
 

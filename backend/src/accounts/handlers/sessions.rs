@@ -4,7 +4,6 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
 
 use crate::accounts::context::Accounts;
-use crate::accounts::cookie;
 use crate::accounts::store::sessions;
 use crate::accounts::views::{SessionList, SessionView};
 use crate::http::ApiError;
@@ -64,5 +63,5 @@ pub async fn revoke_all_sessions(State(state): State<Accounts>, auth: AuthUser) 
     sessions::revoke_all(work.conn(), &auth.user_id, None, now).await?;
     work.user_changed(&auth.user_id);
     work.commit().await?;
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie::clear())]).into_response())
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, state.refresh_cookie.clear())]).into_response())
 }
