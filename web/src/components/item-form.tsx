@@ -3,6 +3,8 @@
 // words), its reminders, its amount and the vault documents it concerns.
 import { useEffect, useState, type FormEvent } from "react";
 import { api, call, type Document, type Item, type Schemas } from "@/lib/api/client";
+import { ApiProblem } from "@/lib/api/problem";
+import { fromMinor, toMinor } from "@/lib/dates";
 import { describe, defaultRecurrence, fromRrule, toRrule, type Frequency, type Recurrence } from "@/lib/recurrence";
 import { CATEGORIES, KINDS, kindLabel } from "./item-row";
 import { Button, Field, Input, ProblemNotice, Select, TextArea, fieldError, formProblem } from "./ui";
@@ -12,11 +14,16 @@ const UNITS = ["minute", "hour", "day", "week", "month"];
 const FIELDS = ["title", "kind", "category", "due_on", "due_time", "time_zone", "expires_on", "recurrence", "repeat_from", "reminders", "amount_minor", "currency", "payee", "notes", "tags", "document_ids"];
 
 export function ItemForm({ item, today, onSaved }: { item?: Item; today: string; onSaved: (item: Item) => void }) {
-  const [dueOn, setDueOn] = useState(item?.series_start && item.recurrence ? item.series_start : (item?.due_on ?? today));
+  const [dueOn, setDueOn] = useState(item?.due_on ?? today);
   const [repeat, setRepeat] = useState<Recurrence | null>(item?.recurrence ? fromRrule(item.recurrence, item.repeat_from === "completion") : null);
-  const [reminders, setReminders] = useState<Reminder[] | null>(
+  const [reminders, setRemindersState] = useState<Reminder[] | null>(
     item ? item.reminders.filter((r) => r.value != null && r.unit).map((r) => ({ value: r.value!, unit: r.unit! })) : null,
   );
+  const [remindersTouched, setRemindersTouched] = useState(false);
+  const setReminders = (next: Reminder[] | null) => {
+    setRemindersState(next);
+    setRemindersTouched(true);
+  };
   const [documents, setDocuments] = useState<Document[]>([]);
   const [linked, setLinked] = useState<string[]>(item?.document_ids ?? []);
   const [problem, setProblem] = useState<unknown>(null);
@@ -36,23 +43,36 @@ export function ItemForm({ item, today, onSaved }: { item?: Item; today: string;
       return value === "" ? null : value;
     };
     const amount = text("amount");
-    const body = {
+    const currency = (text("currency") ?? "GBP").toUpperCase();
+    if (amount != null && Number.isNaN(toMinor(amount, currency))) {
+      setProblem(new ApiProblem(422, "invalid_amount", "Enter the amount as a number, like 420.50.", "amount_minor"));
+      return;
+    }
+    const recurrence = repeat ? toRrule(repeat, dueOn) : null;
+    const repeatFrom = repeat ? (repeat.fromCompletion ? "completion" : "schedule") : null;
+    const details: Record<string, unknown> = {
       title: text("title") ?? "",
       kind: text("kind") ?? "todo",
       category: text("category"),
       notes: text("notes"),
-      due_on: dueOn,
       due_time: text("due_time"),
       expires_on: text("expires_on"),
-      recurrence: repeat ? toRrule(repeat, dueOn) : null,
-      repeat_from: repeat ? (repeat.fromCompletion ? "completion" : "schedule") : null,
-      amount_minor: amount == null ? null : Math.round(Number(amount.replace(",", ".")) * 100),
-      currency: amount == null ? null : (text("currency") ?? "GBP").toUpperCase(),
+      amount_minor: amount == null ? null : toMinor(amount, currency),
+      currency: amount == null ? null : currency,
       payee: text("payee"),
       tags: (text("tags") ?? "").split(",").map((t) => t.trim()).filter(Boolean),
       document_ids: linked,
-      ...(reminders ? { reminders } : {}),
     };
+    const schedule = { due_on: dueOn, recurrence, repeat_from: repeatFrom };
+    // A change sends only what changed: the date, rule or counting together restart the
+    // series from the date given, which an unrelated edit (a new title) must not do.
+    const body = item
+      ? {
+          ...changed(details, item),
+          ...(dueOn !== item.due_on || recurrence !== (item.recurrence ?? null) || (repeat && repeatFrom !== item.repeat_from) ? schedule : {}),
+          ...(remindersTouched && reminders ? { reminders } : {}),
+        }
+      : { ...details, ...schedule, ...(reminders ? { reminders } : {}) };
     setBusy(true);
     setProblem(null);
     try {
@@ -96,7 +116,7 @@ export function ItemForm({ item, today, onSaved }: { item?: Item; today: string;
             </Select>
           )}
         </Field>
-        <Field label={repeat ? "First due on" : "Due on"} error={error("due_on")}>
+        <Field label={item ? "Next due on" : repeat ? "First due on" : "Due on"} error={error("due_on")}>
           {(id, d) => <Input id={id} name="due_on" type="date" value={dueOn} onChange={(e) => setDueOn(e.target.value)} required aria-describedby={d} invalid={!!error("due_on")} />}
         </Field>
         <Field label="At (optional)" hint="Without a time, you are reminded at your usual time of day." error={error("due_time")}>
@@ -108,13 +128,13 @@ export function ItemForm({ item, today, onSaved }: { item?: Item; today: string;
       </div>
 
       <RepeatBuilder repeat={repeat} onChange={setRepeat} dueOn={dueOn} error={error("recurrence") ?? error("repeat_from")} />
-      <RemindersEditor reminders={reminders} onChange={setReminders} error={error("reminders")} />
+      <RemindersEditor reminders={reminders} onChange={setReminders} error={error("reminders")} canUseDefaults={!item} />
 
       <fieldset className="grid gap-4 rounded-xl border border-line p-4 sm:grid-cols-3">
         <legend className="px-1 text-sm font-semibold">Amount (optional)</legend>
         <Field label="Amount" error={error("amount_minor")}>
           {(id, d) => (
-            <Input id={id} name="amount" inputMode="decimal" defaultValue={item?.amount_minor != null ? (item.amount_minor / 100).toFixed(2) : ""} aria-describedby={d} invalid={!!error("amount_minor")} />
+            <Input id={id} name="amount" inputMode="decimal" defaultValue={item?.amount_minor != null && item.currency ? fromMinor(item.amount_minor, item.currency) : ""} aria-describedby={d} invalid={!!error("amount_minor")} />
           )}
         </Field>
         <Field label="Currency" error={error("currency")}>
@@ -157,6 +177,12 @@ export function ItemForm({ item, today, onSaved }: { item?: Item; today: string;
       </Button>
     </form>
   );
+}
+
+/** The fields of `details` that differ from `item`'s. */
+function changed(details: Record<string, unknown>, item: Item): Record<string, unknown> {
+  const before = item as unknown as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(details).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(before[key] ?? null)));
 }
 
 function RepeatBuilder({ repeat, onChange, dueOn, error }: { repeat: Recurrence | null; onChange: (r: Recurrence | null) => void; dueOn: string; error: string | null }) {
@@ -245,7 +271,17 @@ function RepeatBuilder({ repeat, onChange, dueOn, error }: { repeat: Recurrence 
   );
 }
 
-function RemindersEditor({ reminders, onChange, error }: { reminders: Reminder[] | null; onChange: (r: Reminder[] | null) => void; error: string | null }) {
+function RemindersEditor({
+  reminders,
+  onChange,
+  error,
+  canUseDefaults,
+}: {
+  reminders: Reminder[] | null;
+  onChange: (r: Reminder[] | null) => void;
+  error: string | null;
+  canUseDefaults: boolean;
+}) {
   return (
     <fieldset className="flex flex-col gap-3 rounded-xl border border-line p-4">
       <legend className="px-1 text-sm font-semibold">Reminders</legend>
@@ -292,9 +328,11 @@ function RemindersEditor({ reminders, onChange, error }: { reminders: Reminder[]
             <Button type="button" variant="quiet" onClick={() => onChange([...reminders, { value: 1, unit: "day" }])}>
               Add a reminder
             </Button>
-            <Button type="button" variant="quiet" onClick={() => onChange(null)}>
-              Use my usual ones
-            </Button>
+            {canUseDefaults && (
+              <Button type="button" variant="quiet" onClick={() => onChange(null)}>
+                Use my usual ones
+              </Button>
+            )}
           </div>
         </>
       )}

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { addDays, daysBetween, formatDate, money, relativeDay, todayIn } from "./dates";
+import { addDays, daysBetween, formatDate, fromMinor, money, relativeDay, toMinor, todayIn } from "./dates";
 
 test("civil dates never shift with zones", () => {
   const instant = new Date("2027-03-03T23:30:00Z");
@@ -20,4 +20,13 @@ test("day arithmetic crosses months, years and daylight saving", () => {
 test("money in its currency's minor units", () => {
   expect(money(42000, "GBP", "en-GB")).toBe("£420.00");
   expect(money(1500, "JPY", "en-GB")).toBe("JP¥1,500");
+});
+
+test("amounts typed in major units become minor units in the currency's own scale", () => {
+  expect(toMinor("420.50", "GBP")).toBe(42050);
+  expect(toMinor("420,5", "EUR")).toBe(42050);
+  expect(toMinor("1500", "JPY")).toBe(1500);
+  expect(fromMinor(42050, "GBP")).toBe("420.50");
+  expect(fromMinor(1500, "JPY")).toBe("1500");
+  expect(Number.isNaN(toMinor("about 400", "GBP"))).toBe(true);
 });

@@ -47,10 +47,27 @@ export function relativeDay(date: string, today: string): string {
   return days > 0 ? `in ${days} days` : `${-days} days ago`;
 }
 
+/** How many minor units a currency's major unit has, as a power of ten (GBP 2, JPY 0). */
+export function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
 export function money(amountMinor: number, currency: string, locale?: string): string {
-  const format = new Intl.NumberFormat(locale, { style: "currency", currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(amountMinor / 10 ** digits);
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amountMinor / 10 ** minorDigits(currency));
+}
+
+/** "420.50" GBP as 42050; "1500" JPY as 1500. NaN for what is not a number (the API says 422). */
+export function toMinor(amount: string, currency: string): number {
+  return Math.round(Number(amount.replace(",", ".")) * 10 ** minorDigits(currency));
+}
+
+export function fromMinor(amountMinor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  return (amountMinor / 10 ** digits).toFixed(digits);
 }
 
 /** The zones the browser knows, the detected one first. */

@@ -61,3 +61,29 @@ test("a yearly renewal shows its next date, its words and its reminder; changing
   await page.getByRole("link", { name: "Today" }).click();
   await expectAccessible(page, "today");
 });
+
+test("editing a repeating item's title keeps its place in the series; a bad amount is shown at its field", async ({ page, softly }) => {
+  await signUpAndVerify(page, softly);
+  const year = new Date().getFullYear() + 1;
+  await page.goto(`${softly.url}/items/new`);
+  await page.getByLabel("Title").fill("Boiler service");
+  await page.getByLabel("Due on").fill(`${year}-01-15`);
+  await page.getByLabel("How often").selectOption("YEARLY");
+  await page.getByLabel("Amount").fill("about ninety");
+  await page.getByRole("button", { name: "Add item" }).click();
+  await expect(page.getByLabel("Amount")).toHaveAttribute("aria-invalid", "true");
+  await page.getByLabel("Amount").fill("90");
+  await page.getByRole("button", { name: "Add item" }).click();
+  await expect(page.getByRole("heading", { name: "Boiler service" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByTestId("next-due")).toContainText(`15 Jan ${year + 1}`);
+  await expect(page.getByRole("region", { name: "History" }).or(page.locator("section", { hasText: "History" }))).toContainText("completed");
+
+  await page.getByRole("button", { name: "Edit" }).click();
+  await page.getByLabel("Title").fill("Annual boiler service");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("heading", { name: "Annual boiler service" })).toBeVisible();
+  await expect(page.getByTestId("next-due")).toContainText(`15 Jan ${year + 1}`);
+  await expect(page.getByText("£90.00")).toBeVisible();
+});
