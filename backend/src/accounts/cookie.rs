@@ -14,10 +14,10 @@
 use axum::http::header::{COOKIE, HOST, ORIGIN};
 use axum::http::{HeaderMap, HeaderValue};
 
+use crate::http::CSRF_HEADER;
+
 /// The cookie's name.
 pub const NAME: &str = "softly_refresh";
-/// The header the web app adds to every cookie-authenticated call.
-pub const CSRF_HEADER: &str = "x-softly-csrf";
 /// As long as a session can live.
 const MAX_AGE_SECS: i64 = 30 * 24 * 3600;
 

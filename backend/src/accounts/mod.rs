@@ -27,7 +27,6 @@ use std::time::Duration;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use cookie::CSRF_HEADER;
 pub use directory::{Directory, UserSummary};
 pub use events::{TimeZoneChanged, UserDeleted};
 pub use maintenance::PurgeEndedSessions;

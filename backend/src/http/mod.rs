@@ -12,3 +12,8 @@ pub mod serve;
 pub mod web_app;
 
 pub use error::ApiError;
+
+/// The header the web app adds to every call authenticated by the refresh cookie: a form
+/// or a simple cross-site request cannot carry it, and it makes any other origin's request
+/// preflighted, which CORS refuses (`accounts::cookie` checks it).
+pub const CSRF_HEADER: &str = "x-softly-csrf";

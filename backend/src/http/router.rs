@@ -99,7 +99,7 @@ fn cors(app_url: &str) -> CorsLayer {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             request_id.clone(),
-            HeaderName::from_static(crate::accounts::CSRF_HEADER),
+            HeaderName::from_static(super::CSRF_HEADER),
         ])
         // The refresh cookie: only for exactly this origin, never a wildcard.
         .allow_credentials(true)
