@@ -6,7 +6,7 @@ import { api, call, type Document, type Item, type Schemas } from "@/lib/api/cli
 import { ApiProblem } from "@/lib/api/problem";
 import { fromMinor, toMinor } from "@/lib/dates";
 import { describe, defaultRecurrence, fromRrule, toRrule, type Frequency, type Recurrence } from "@/lib/recurrence";
-import { CATEGORIES, KINDS, kindLabel } from "./item-row";
+import { ChoiceOptions } from "./item-row";
 import { Button, Field, Input, ProblemNotice, Select, TextArea, fieldError, formProblem } from "./ui";
 
 type Reminder = { value: number; unit: string };
@@ -97,22 +97,14 @@ export function ItemForm({ item, today, onSaved }: { item?: Item; today: string;
         <Field label="Kind" error={error("kind")}>
           {(id) => (
             <Select id={id} name="kind" defaultValue={item?.kind ?? "renewal"}>
-              {KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {kindLabel(k)}
-                </option>
-              ))}
+              <ChoiceOptions of="kind" />
             </Select>
           )}
         </Field>
         <Field label="Category" error={error("category")}>
           {(id) => (
             <Select id={id} name="category" defaultValue={item?.category ?? "other"}>
-              {CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {c.charAt(0).toUpperCase() + c.slice(1)}
-                </option>
-              ))}
+              <ChoiceOptions of="category" />
             </Select>
           )}
         </Field>

@@ -15,6 +15,20 @@ export function kindLabel(kind: string): string {
   return kind === "todo" ? "To-do" : kind.charAt(0).toUpperCase() + kind.slice(1);
 }
 
+export function categoryLabel(category: string): string {
+  return category.charAt(0).toUpperCase() + category.slice(1);
+}
+
+/** The `<option>`s of every kind, or every category, for a select. */
+export function ChoiceOptions({ of }: { of: "kind" | "category" }) {
+  const [values, label] = of === "kind" ? [KINDS, kindLabel] : [CATEGORIES, categoryLabel];
+  return values.map((value) => (
+    <option key={value} value={value}>
+      {label(value)}
+    </option>
+  ));
+}
+
 export function ItemRow({ item, today, onChanged }: { item: Item; today: string; onChanged: () => void }) {
   const me = useMe();
   const [problem, setProblem] = useState<unknown>(null);

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useCallback, useEffect, useState } from "react";
 import { ItemForm } from "@/components/item-form";
-import { kindLabel } from "@/components/item-row";
+import { categoryLabel, kindLabel } from "@/components/item-row";
 import { SignedIn } from "@/components/shell";
 import { Button, Loading, PageTitle, ProblemNotice } from "@/components/ui";
 import { api, call, type Item, type Schemas } from "@/lib/api/client";
@@ -72,7 +72,7 @@ function ItemScreen() {
       <dl className="grid gap-x-6 gap-y-3 rounded-xl border border-line bg-surface p-4 sm:grid-cols-[max-content_1fr]">
         <dt className="text-sm text-muted">Kind</dt>
         <dd>
-          {kindLabel(item.kind)} · {item.category} · {item.status}
+          {kindLabel(item.kind)} · {categoryLabel(item.category)} · {item.status}
         </dd>
         <dt className="text-sm text-muted">Next due</dt>
         <dd data-testid="next-due">

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { CATEGORIES, ItemRow, KINDS, kindLabel } from "@/components/item-row";
+import { ChoiceOptions, ItemRow } from "@/components/item-row";
 import { SignedIn } from "@/components/shell";
 import { Button, Empty, Field, Input, Loading, PageTitle, ProblemNotice, Select } from "@/components/ui";
 import { api, call, type Item } from "@/lib/api/client";
@@ -91,11 +91,7 @@ function Items() {
           {(id) => (
             <Select id={id} name="kind" defaultValue={filters.kind}>
               <option value="">Any</option>
-              {KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {kindLabel(k)}
-                </option>
-              ))}
+              <ChoiceOptions of="kind" />
             </Select>
           )}
         </Field>
@@ -103,11 +99,7 @@ function Items() {
           {(id) => (
             <Select id={id} name="category" defaultValue={filters.category}>
               <option value="">Any</option>
-              {CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {c.charAt(0).toUpperCase() + c.slice(1)}
-                </option>
-              ))}
+              <ChoiceOptions of="category" />
             </Select>
           )}
         </Field>
