@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expect, expectAccessible, signUpAndVerify, test } from "./fixtures";
+import { expect, expectAccessible, PASSWORD, signUpAndVerify, test } from "./fixtures";
 import { pdf, png } from "./files";
 
 test("two files at once: both progress bars finish, the thumbnail appears, the file downloads whole", async ({ page, softly }) => {
@@ -40,6 +40,14 @@ test("two files at once: both progress bars finish, the thumbnail appears, the f
   await page.getByLabel("Issued on").fill("2019-01-01");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("1 Jan 2029")).toBeVisible();
+
+  // An item about it links to it by name.
+  await page.goto(`${softly.url}/items/new`);
+  await page.getByLabel("Title").fill("Renew the passport");
+  await page.getByLabel("passport", { exact: true }).check();
+  await page.getByRole("button", { name: "Add item" }).click();
+  await page.getByRole("link", { name: "passport", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "passport" })).toBeVisible();
 });
 
 test("a file the vault does not take is refused with a clear message", async ({ page, softly }) => {
@@ -48,4 +56,27 @@ test("a file the vault does not take is refused with a clear message", async ({ 
   await page.getByLabel("Choose files to upload").setInputFiles([{ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("just text") }]);
   await expect(page.getByRole("list", { name: "Uploads" }).getByRole("alert")).toBeVisible();
   await expect(page.getByRole("list", { name: "Uploads" }).getByText("Failed")).toBeVisible();
+});
+
+test("a long vault loads more on request", async ({ page, softly }) => {
+  const email = await signUpAndVerify(page, softly);
+  const login = await fetch(`${softly.url}/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  const { access_token } = (await login.json()) as { access_token: string };
+  for (let n = 0; n < 61; n++) {
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(png(8, 8, n + 1))], { type: "image/png" }), `scan-${n}.png`);
+    const stored = await fetch(`${softly.url}/v1/documents`, { method: "POST", headers: { authorization: `Bearer ${access_token}` }, body: form });
+    expect(stored.status).toBe(201);
+  }
+  await page.getByRole("link", { name: "Vault" }).click();
+  const cards = page.getByRole("main").getByRole("listitem");
+  await expect(cards).toHaveCount(60);
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(cards).toHaveCount(61);
+  await expect(page.getByRole("link", { name: /^scan-0/ })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
 });

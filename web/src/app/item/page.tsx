@@ -18,6 +18,7 @@ function ItemScreen() {
   const today = todayIn(me.time_zone);
   const [item, setItem] = useState<Item | null>(null);
   const [history, setHistory] = useState<Schemas["HistoryEntryView"][]>([]);
+  const [titles, setTitles] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<unknown>(null);
   const [editing, setEditing] = useState(false);
 
@@ -26,6 +27,14 @@ function ItemScreen() {
     try {
       const found = await call(api.GET("/v1/items/{id}", { params: { path: { id } } }));
       setItem(found.item);
+      const linked = await Promise.all(
+        found.item.document_ids.map((doc) =>
+          call(api.GET("/v1/documents/{id}", { params: { path: { id: doc } } }))
+            .then((d) => [doc, d.document.title] as const)
+            .catch(() => [doc, "A document"] as const),
+        ),
+      );
+      setTitles(Object.fromEntries(linked));
       const past = await call(api.GET("/v1/items/{id}/history", { params: { path: { id }, query: { limit: "20" } } }));
       setHistory(past.history);
     } catch (error) {
@@ -112,9 +121,9 @@ function ItemScreen() {
           <>
             <dt className="text-sm text-muted">Documents</dt>
             <dd className="flex flex-wrap gap-3">
-              {item.document_ids.map((doc, index) => (
+              {item.document_ids.map((doc) => (
                 <Link key={doc} className="text-accent underline" href={`/document?id=${doc}`}>
-                  Document {index + 1}
+                  {titles[doc] ?? "A document"}
                 </Link>
               ))}
             </dd>

@@ -22,10 +22,18 @@ function Vault() {
   const [dragging, setDragging] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
 
+  const [cursor, setCursor] = useState<string | null>(null);
+
+  /** The newest page, merged into what is shown (pages loaded further down stay). */
   const load = useCallback(async () => {
     try {
-      const list = await call(api.GET("/v1/documents", { params: { query: { limit: "100" } } }));
-      setDocuments(list.documents);
+      const list = await call(api.GET("/v1/documents", { params: { query: { limit: "60" } } }));
+      setDocuments((shown) => {
+        const fresh = new Set(list.documents.map((d) => d.id));
+        const older = (shown ?? []).filter((d) => !fresh.has(d.id) && list.documents.length > 0 && d.created_at < list.documents[list.documents.length - 1]!.created_at);
+        return [...list.documents, ...older];
+      });
+      setCursor((known) => known ?? list.next_cursor ?? null);
       setProblem(null);
       return list.documents;
     } catch (error) {
@@ -33,6 +41,17 @@ function Vault() {
       return null;
     }
   }, []);
+
+  async function more() {
+    if (!cursor) return;
+    try {
+      const page = await call(api.GET("/v1/documents", { params: { query: { limit: "60", cursor } } }));
+      setDocuments((shown) => [...(shown ?? []), ...page.documents.filter((d) => !shown?.some((s) => s.id === d.id))]);
+      setCursor(page.next_cursor ?? null);
+    } catch (error) {
+      setProblem(error);
+    }
+  }
 
   useEffect(() => {
     void load();
@@ -141,6 +160,11 @@ function Vault() {
             </li>
           ))}
         </ul>
+      )}
+      {cursor && documents && documents.length > 0 && (
+        <Button variant="quiet" className="mt-4" onClick={more}>
+          Load more
+        </Button>
       )}
     </>
   );
