@@ -146,7 +146,11 @@ impl Config {
         let vault = VaultLimits::from_lookup(lookup)?;
         let redis = RedisConfig::from_lookup(lookup)?;
         let secret_key_bases = secret_key_base::resolve(lookup, environment, &data_dir)?;
-        let api_url = parse_origin("API_URL", lookup("API_URL"), "http://localhost:3000")?;
+        let port = parse_var("PORT", lookup("PORT"), 3000)?;
+        // Where this process answers, unless told otherwise (port 0, a test's free port,
+        // has no address to name in advance).
+        let local = format!("http://localhost:{}", if port == 0 { 3000 } else { port });
+        let api_url = parse_origin("API_URL", lookup("API_URL"), &local)?;
         let app_url = parse_origin("APP_URL", lookup("APP_URL"), &api_url)?;
         let web_dir = web_dir(lookup("WEB_DIR"), environment)?;
         let mail_from = lookup("MAIL_FROM")
@@ -172,7 +176,7 @@ impl Config {
         Ok(Self {
             environment,
             bind: parse_var("BIND", lookup("BIND"), IpAddr::from([127, 0, 0, 1]))?,
-            port: parse_var("PORT", lookup("PORT"), 3000)?,
+            port,
             data_dir,
             database_url,
             storage,

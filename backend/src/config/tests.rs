@@ -224,6 +224,12 @@ fn connection_and_upload_slot_limits_have_defaults_bounds_and_name_their_variabl
 fn the_web_app_is_served_from_a_folder_with_a_build_and_its_origin_is_the_apis_by_default() {
     let config = config_from(&[("API_URL", "http://localhost:8080")]).unwrap();
     assert_eq!(config.app_url, "http://localhost:8080");
+    let elsewhere = config_from(&[("PORT", "3300")]).unwrap();
+    assert_eq!(
+        (elsewhere.api_url.as_str(), elsewhere.app_url.as_str()),
+        ("http://localhost:3300", "http://localhost:3300"),
+        "links in emails lead to where the binary answers"
+    );
     assert_eq!(
         config.web_dir, None,
         "tests run from backend/, which holds no web/out"
