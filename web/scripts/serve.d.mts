@@ -1,7 +1,7 @@
 export type Softly = {
   url: string;
   dataDir: string;
-  link: (to: string, subject: string, linkPath: string) => Promise<string>;
+  link: (to: string, subject: string, linkPath: string, count?: number) => Promise<string>;
   stop: () => void;
   log: () => string;
 };

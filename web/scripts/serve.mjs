@@ -1,7 +1,7 @@
 // A real `softly serve` on the embedded default, in its own data folder and on its own
 // loopback port, serving this web app's build (out/): for the browser tests and Lighthouse.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -55,8 +55,9 @@ export async function startSoftly() {
     }
   }
 
-  /** The first link containing `linkPath` in an email to `to` whose text has `subject`. */
-  async function link(to, subject, linkPath) {
+  /** The link containing `linkPath` in the newest email to `to` whose text has `subject`,
+   * once at least `count` such emails have arrived (a resent link replaces the first). */
+  async function link(to, subject, linkPath, count = 1) {
     const folder = path.join(dataDir, "mail");
     const pattern = new RegExp(`https?://[^\\s"<>]*${linkPath.replace("?", "\\?")}[^\\s"<>]*`);
     for (let attempt = 0; attempt < 100; attempt++) {
@@ -66,16 +67,14 @@ export async function startSoftly() {
       } catch {
         files = [];
       }
-      for (const file of files) {
-        const mail = decodeMail(readFileSync(path.join(folder, file), "utf8"));
-        if (!mail.includes(`<${to}>`) && !mail.includes(`To: ${to}`)) continue;
-        if (!mail.includes(subject)) continue;
-        const found = mail.match(pattern);
-        if (found) return found[0].replaceAll("&amp;", "&");
-      }
+      const found = files
+        .map((file) => ({ file, at: statSync(path.join(folder, file)).mtimeMs, mail: decodeMail(readFileSync(path.join(folder, file), "utf8")) }))
+        .filter(({ mail }) => (mail.includes(`<${to}>`) || mail.includes(`To: ${to}`)) && mail.includes(subject) && pattern.test(mail))
+        .sort((a, b) => b.at - a.at || b.file.localeCompare(a.file));
+      if (found.length >= count) return found[0].mail.match(pattern)[0].replaceAll("&amp;", "&");
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`no email to ${to} with ${linkPath}`);
+    throw new Error(`no ${count} email(s) to ${to} with ${linkPath}`);
   }
 
   function stop() {

@@ -11,7 +11,10 @@ fn export() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("softly-web-{}", uuid::Uuid::now_v7().simple()));
     for (path, body) in [
         ("index.html", "<!doctype html><title>Softly</title>"),
-        ("today.html", "<!doctype html><title>Today</title>"),
+        (
+            "today.html",
+            "<!doctype html><title>Today</title><script>self.a=1</script>",
+        ),
         // Next.js also writes a folder per page (its prefetch data) beside the page.
         ("today/__next.today.__PAGE__.txt", "prefetch"),
         ("404.html", "<!doctype html><title>Not found</title>"),
@@ -40,6 +43,10 @@ async fn pages_are_served_by_name_and_revalidated_with_the_apps_policy() {
         assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
         let policy = headers["content-security-policy"].to_str().unwrap();
         assert!(policy.contains("default-src 'self'") && policy.contains("frame-ancestors 'none'"));
+        assert!(!policy.contains("script-src 'self' 'unsafe-inline'"), "{policy}");
+        // Today's one inline script, and only on Today: echo -n 'self.a=1' | sha256 | base64.
+        let hash = "'sha256-U+8MK+0uDzz63CVi5Lllj/7310ahz5UzrVluFdPYEWw='";
+        assert_eq!(policy.contains(hash), title == "Today", "{path}: {policy}");
         assert_eq!(headers["x-content-type-options"], "nosniff");
         assert!(
             response

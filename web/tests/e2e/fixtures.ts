@@ -8,6 +8,15 @@ export const PASSWORD = "correct horse battery staple";
 export type { Softly };
 
 export const test = base.extend<{ softly: Softly }>({
+  // Every page runs under the served Content-Security-Policy: anything it refuses fails the test.
+  page: async ({ page }, use) => {
+    const refused: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" && message.text().includes("Content Security Policy")) refused.push(message.text());
+    });
+    await use(page);
+    expect(refused, "refused by the Content-Security-Policy").toEqual([]);
+  },
   softly: async ({}, use, testInfo) => {
     const softly = await startSoftly();
     await use(softly);

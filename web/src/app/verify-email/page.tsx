@@ -17,12 +17,16 @@ function Verify() {
     if (!token || sent.current) return;
     sent.current = true;
     call(api.POST("/v1/auth/verify-email", { body: { token } }))
-      .then(() => {
-        setOutcome("verified");
-        if (state.status === "signed-in") void reload();
-      })
+      .then(() => setOutcome("verified"))
       .catch(setOutcome);
-  }, [token, state.status, reload]);
+  }, [token]);
+
+  // The session may finish signing in before or after the confirmation lands: once both
+  // are done, a profile read before it is read again.
+  const stale = outcome === "verified" && state.status === "signed-in" && !state.me.email_verified;
+  useEffect(() => {
+    if (stale) void reload();
+  }, [stale, reload]);
 
   if (outcome === "working") return <Loading label="Confirming your email" />;
   if (outcome === "verified") {
