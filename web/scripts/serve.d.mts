@@ -6,4 +6,3 @@ export type Softly = {
   log: () => string;
 };
 export function startSoftly(): Promise<Softly>;
-export function decodeMail(raw: string): string;

@@ -21,7 +21,7 @@ function freePort() {
 }
 
 /** An .eml's text with its quoted-printable soft breaks and escapes undone. */
-export function decodeMail(raw) {
+function decodeMail(raw) {
   return raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
 }
 

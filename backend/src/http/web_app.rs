@@ -13,10 +13,10 @@
 //! Cloudflare's `_headers`.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use axum::extract::Request;
-use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, X_FRAME_OPTIONS};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
@@ -96,12 +96,11 @@ fn page_policies(dir: &Path) -> HashMap<String, HeaderValue> {
     policies
 }
 
-/// The web app in `dir`, as a fallback service of the router.
-#[derive(Clone)]
+/// The web app in `dir`, as a fallback service of the router. The other headers (frame,
+/// sniffing, referrer, HSTS) are every response's (`middleware::security_headers`).
 pub struct WebApp {
-    root: PathBuf,
     files: ServeDir<tower_http::set_status::SetStatus<ServeFile>>,
-    /// By page file (`today.html`); a page added after start gets no inline script.
+    /// Every page of the build, by file (`today.html`), read once at start.
     policies: HashMap<String, HeaderValue>,
 }
 
@@ -112,29 +111,18 @@ impl WebApp {
             .append_index_html_on_directories(true)
             .not_found_service(ServeFile::new(dir.join("404.html")));
         Self {
-            root: dir.to_path_buf(),
             files,
             policies: page_policies(dir),
         }
     }
 
-    /// `/today` as `/today.html` when that page exists: the export also writes a `today/`
-    /// folder (the page's prefetch data), which would otherwise answer with a redirect.
-    async fn page_for(&self, mut request: Request) -> Request {
+    /// `/today` as `/today.html` when the build has that page: the export also writes a
+    /// `today/` folder (the page's prefetch data), which would otherwise answer with a
+    /// redirect. Known from the pages read at start, without touching the disk.
+    fn page_for(&self, mut request: Request) -> Request {
         let path = request.uri().path();
-        let plain = path.len() > 1
-            && !path.ends_with('/')
-            && path
-                .split('/')
-                .all(|segment| segment != ".." && !segment.contains('.'));
-        if !plain {
-            return request;
-        }
         let page = format!("{path}.html");
-        if !tokio::fs::metadata(self.root.join(&page[1..]))
-            .await
-            .is_ok_and(|m| m.is_file())
-        {
+        if path.ends_with('/') || !self.policies.contains_key(&page[1..]) {
             return request;
         }
         let target = match request.uri().query() {
@@ -157,7 +145,7 @@ impl WebApp {
             return ApiError::METHOD_NOT_ALLOWED.into_response();
         }
         let immutable = path.starts_with("/_next/static/");
-        let request = self.page_for(request).await;
+        let request = self.page_for(request);
         let served = request.uri().path();
         let page = if served.ends_with('/') {
             format!("{}index.html", &served[1..])
@@ -182,7 +170,6 @@ impl WebApp {
         let headers = response.headers_mut();
         headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
         headers.insert(CONTENT_SECURITY_POLICY, policy);
-        headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         response
     }
 }

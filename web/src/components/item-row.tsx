@@ -8,8 +8,8 @@ import { formatDate, formatInstant, money, relativeDay } from "@/lib/dates";
 import { useMe } from "@/lib/session";
 import { Button, ProblemNotice } from "./ui";
 
-export const KINDS = ["renewal", "expiry", "bill", "appointment", "todo", "warranty", "subscription"] as const;
-export const CATEGORIES = ["identity", "vehicle", "home", "health", "finance", "pets", "travel", "work", "other"] as const;
+const KINDS = ["renewal", "expiry", "bill", "appointment", "todo", "warranty", "subscription"] as const;
+const CATEGORIES = ["identity", "vehicle", "home", "health", "finance", "pets", "travel", "work", "other"] as const;
 
 export function kindLabel(kind: string): string {
   return kind === "todo" ? "To-do" : kind.charAt(0).toUpperCase() + kind.slice(1);

@@ -48,7 +48,7 @@ export function relativeDay(date: string, today: string): string {
 }
 
 /** How many minor units a currency's major unit has, as a power of ten (GBP 2, JPY 0). */
-export function minorDigits(currency: string): number {
+function minorDigits(currency: string): number {
   try {
     return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {

@@ -1,7 +1,7 @@
 // Sending files to the vault: each file straight to the URL the API hands out (its SHA-256
 // computed here, so the server can check what arrived), with progress; the multipart
 // endpoint where the browser cannot hash (an insecure context) or the direct path is off.
-import { accessToken, api, apiOrigin, call, refreshSession, type Document } from "./api/client";
+import { accessToken, api, apiOrigin, call, type Document } from "./api/client";
 import { ApiProblem } from "./api/problem";
 
 const TYPES: Record<string, string> = {
@@ -14,7 +14,7 @@ const TYPES: Record<string, string> = {
   pdf: "application/pdf",
 };
 
-export function contentTypeOf(file: File): string {
+function contentTypeOf(file: File): string {
   const extension = file.name.split(".").pop()?.toLowerCase() ?? "";
   return file.type || TYPES[extension] || "application/octet-stream";
 }
@@ -28,7 +28,6 @@ async function sha256Base64(file: File): Promise<string> {
 
 /** Sends `file`, reporting progress from 0 to 1; resolves with the stored document. */
 export async function upload(file: File, onProgress: (fraction: number) => void): Promise<Document> {
-  await refreshSession();
   if (!globalThis.crypto?.subtle) return multipart(file, onProgress);
   const ticket = await api
     .POST("/v1/documents/uploads", {
@@ -47,13 +46,12 @@ export async function upload(file: File, onProgress: (fraction: number) => void)
   return done.document;
 }
 
-function multipart(file: File, onProgress: (fraction: number) => void): Promise<Document> {
+async function multipart(file: File, onProgress: (fraction: number) => void): Promise<Document> {
   const form = new FormData();
   form.append("file", file, file.name);
-  const token = accessToken();
-  return send("POST", `${apiOrigin()}/v1/documents`, token ? { authorization: `Bearer ${token}` } : {}, form, onProgress).then(
-    (body) => (JSON.parse(body) as { document: Document }).document,
-  );
+  const token = await accessToken();
+  const body = await send("POST", `${apiOrigin()}/v1/documents`, token ? { authorization: `Bearer ${token}` } : {}, form, onProgress);
+  return (JSON.parse(body) as { document: Document }).document;
 }
 
 /** An XMLHttpRequest: the one browser API that reports upload progress. */

@@ -80,3 +80,17 @@ test("a long vault loads more on request", async ({ page, softly }) => {
   await expect(page.getByRole("link", { name: /^scan-0/ })).toBeVisible();
   await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
 });
+
+test("where the direct path is not offered, a file goes by the multipart endpoint with its progress", async ({ page, softly }) => {
+  await signUpAndVerify(page, softly);
+  await page.route("**/v1/documents/uploads", (route) =>
+    route.fulfill({ status: 404, contentType: "application/problem+json", body: JSON.stringify({ status: 404, code: "not_found", detail: "No such route" }) }),
+  );
+  const multipart = page.waitForRequest((request) => request.method() === "POST" && request.url().endsWith("/v1/documents"));
+  await page.getByRole("link", { name: "Vault" }).click();
+  await page.getByLabel("Choose files to upload").setInputFiles([{ name: "receipt.png", mimeType: "image/png", buffer: png(300, 200, 5) }]);
+  await multipart;
+  await expect(page.getByRole("list", { name: "Uploads" }).locator('progress[data-done="true"]')).toHaveCount(1);
+  await expect(page.getByRole("link", { name: /receipt/ })).toBeVisible();
+  await expect(page.getByTestId("thumbnail")).toHaveCount(1);
+});

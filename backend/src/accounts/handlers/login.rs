@@ -1,10 +1,9 @@
 use axum::Extension;
 use axum::extract::State;
 use axum::http::HeaderMap;
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::ToSchema;
-
-use axum::response::Response;
 
 use super::{deliver, user_agent};
 use crate::accounts::context::Accounts;

@@ -1,8 +1,7 @@
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::http::header::SET_COOKIE;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
+use super::signed_out;
 use crate::accounts::context::Accounts;
 use crate::accounts::store::sessions;
 use crate::http::ApiError;
@@ -22,5 +21,5 @@ pub async fn logout(State(state): State<Accounts>, auth: AuthUser) -> Result<Res
     sessions::revoke(work.conn(), &auth.session_id, &auth.user_id, now).await?;
     work.user_changed(&auth.user_id);
     work.commit().await?;
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, state.refresh_cookie.clear())]).into_response())
+    Ok(signed_out(state.refresh_cookie))
 }

@@ -11,15 +11,15 @@ pub mod sessions;
 pub mod signup;
 pub mod verify_email;
 
-use axum::http::HeaderMap;
 use axum::http::header::{SET_COOKIE, USER_AGENT};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::cookie::RefreshCookie;
 use super::views::TokenPair;
 use crate::http::ApiError;
 
-/// `pair` as the client asked for it: the refresh token in the body, or (`in_cookie`)
+/// `pair` as the client asked for it: the refresh token in the body, or (with a `cookie`)
 /// in the `softly_refresh` cookie and not in the body.
 fn deliver(mut pair: TokenPair, cookie: Option<RefreshCookie>) -> Response {
     let token = cookie.and_then(|cookie| Some((cookie, pair.refresh_token.take()?)));
@@ -28,6 +28,11 @@ fn deliver(mut pair: TokenPair, cookie: Option<RefreshCookie>) -> Response {
         response.headers_mut().insert(SET_COOKIE, cookie.set(&token));
     }
     response
+}
+
+/// 204 for a sign-out, removing the refresh cookie of the session(s) that ended.
+fn signed_out(cookie: RefreshCookie) -> Response {
+    (StatusCode::NO_CONTENT, [(SET_COOKIE, cookie.clear())]).into_response()
 }
 
 /// `error`, removing the refresh cookie: it names a session that is over.

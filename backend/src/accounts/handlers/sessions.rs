@@ -1,8 +1,8 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::header::SET_COOKIE;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
+use super::signed_out;
 use crate::accounts::context::Accounts;
 use crate::accounts::store::sessions;
 use crate::accounts::views::{SessionList, SessionView};
@@ -63,5 +63,5 @@ pub async fn revoke_all_sessions(State(state): State<Accounts>, auth: AuthUser) 
     sessions::revoke_all(work.conn(), &auth.user_id, None, now).await?;
     work.user_changed(&auth.user_id);
     work.commit().await?;
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, state.refresh_cookie.clear())]).into_response())
+    Ok(signed_out(state.refresh_cookie))
 }

@@ -1,13 +1,14 @@
 "use client";
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useCallback, useEffect, useState, type FormEvent } from "react";
+import { Suspense, useState, type FormEvent } from "react";
 import { SignedIn } from "@/components/shell";
 import { useFileUrl } from "@/components/thumbnail";
 import { Button, Field, Input, Loading, PageTitle, ProblemNotice, Select, TextArea, fieldError, formProblem } from "@/components/ui";
-import { api, call, fetchFile, type Document } from "@/lib/api/client";
+import { api, call, fetchFile } from "@/lib/api/client";
 import { formatDate, formatInstant } from "@/lib/dates";
 import { DOCUMENT_KINDS, sizeInWords } from "@/lib/documents";
 import { useMe } from "@/lib/session";
+import { useLoad } from "@/lib/use-load";
 
 const FIELDS = ["title", "kind", "issued_on", "expires_on", "notes"];
 
@@ -15,22 +16,11 @@ function DocumentScreen() {
   const id = useSearchParams().get("id") ?? "";
   const me = useMe();
   const router = useRouter();
-  const [doc, setDoc] = useState<Document | null>(null);
+  const loaded = useLoad(`document:${id}`, async () => (await call(api.GET("/v1/documents/{id}", { params: { path: { id } } }))).document);
+  const { data: doc, setData: setDoc } = loaded;
   const [problem, setProblem] = useState<unknown>(null);
   const [editing, setEditing] = useState(false);
   const preview = useFileUrl(doc && doc.status === "ready" ? doc.file_url : null);
-
-  const load = useCallback(async () => {
-    setProblem(null);
-    try {
-      setDoc((await call(api.GET("/v1/documents/{id}", { params: { path: { id } } }))).document);
-    } catch (error) {
-      setProblem(error);
-    }
-  }, [id]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   async function download() {
     if (!doc) return;
@@ -77,7 +67,7 @@ function DocumentScreen() {
     }
   }
 
-  if (!doc) return problem ? <ProblemNotice problem={problem} onRetry={load} /> : <Loading />;
+  if (!doc) return loaded.problem ? <ProblemNotice problem={loaded.problem} onRetry={loaded.reload} /> : <Loading />;
   const error = (field: string) => fieldError(problem, field);
   return (
     <>

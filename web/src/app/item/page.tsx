@@ -1,49 +1,39 @@
 "use client";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useCallback, useEffect, useState } from "react";
+import { Suspense, useState } from "react";
 import { ItemForm } from "@/components/item-form";
 import { categoryLabel, kindLabel } from "@/components/item-row";
 import { SignedIn } from "@/components/shell";
 import { Button, Loading, PageTitle, ProblemNotice } from "@/components/ui";
-import { api, call, type Item, type Schemas } from "@/lib/api/client";
+import { api, call } from "@/lib/api/client";
 import { formatDate, formatInstant, money, relativeDay, todayIn } from "@/lib/dates";
 import { describe, fromRrule } from "@/lib/recurrence";
 import { useMe } from "@/lib/session";
+import { useLoad } from "@/lib/use-load";
 
 function ItemScreen() {
   const id = useSearchParams().get("id") ?? "";
   const me = useMe();
   const router = useRouter();
   const today = todayIn(me.time_zone);
-  const [item, setItem] = useState<Item | null>(null);
-  const [history, setHistory] = useState<Schemas["HistoryEntryView"][]>([]);
-  const [titles, setTitles] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<unknown>(null);
-  const [editing, setEditing] = useState(false);
-
-  const load = useCallback(async () => {
-    setProblem(null);
-    try {
-      const found = await call(api.GET("/v1/items/{id}", { params: { path: { id } } }));
-      setItem(found.item);
-      const linked = await Promise.all(
-        found.item.document_ids.map((doc) =>
+  const loaded = useLoad(`item:${id}`, async () => {
+    const { item } = await call(api.GET("/v1/items/{id}", { params: { path: { id } } }));
+    const [linked, past] = await Promise.all([
+      Promise.all(
+        item.document_ids.map((doc) =>
           call(api.GET("/v1/documents/{id}", { params: { path: { id: doc } } }))
             .then((d) => [doc, d.document.title] as const)
             .catch(() => [doc, "A document"] as const),
         ),
-      );
-      setTitles(Object.fromEntries(linked));
-      const past = await call(api.GET("/v1/items/{id}/history", { params: { path: { id }, query: { limit: "20" } } }));
-      setHistory(past.history);
-    } catch (error) {
-      setProblem(error);
-    }
-  }, [id]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+      ),
+      call(api.GET("/v1/items/{id}/history", { params: { path: { id }, query: { limit: "20" } } })),
+    ]);
+    return { item, titles: Object.fromEntries(linked) as Record<string, string>, history: past.history };
+  });
+  const load = loaded.reload;
+  const [problem, setProblem] = useState<unknown>(null);
+  const [editing, setEditing] = useState(false);
 
   async function act(action: () => Promise<unknown>) {
     setProblem(null);
@@ -55,7 +45,8 @@ function ItemScreen() {
     }
   }
 
-  if (!item) return problem ? <ProblemNotice problem={problem} onRetry={load} /> : <Loading />;
+  if (!loaded.data) return loaded.problem ? <ProblemNotice problem={loaded.problem} onRetry={load} /> : <Loading />;
+  const { item, titles, history } = loaded.data;
   if (editing) {
     return (
       <>
@@ -63,8 +54,8 @@ function ItemScreen() {
         <ItemForm
           item={item}
           today={today}
-          onSaved={(saved) => {
-            setItem(saved);
+          onSaved={async () => {
+            await load();
             setEditing(false);
           }}
         />

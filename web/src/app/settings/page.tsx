@@ -1,11 +1,12 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { SignedIn } from "@/components/shell";
 import { Button, Field, Input, Loading, Notice, PageTitle, ProblemNotice, Select, fieldError, formProblem } from "@/components/ui";
-import { api, call, type Schemas, type Settings } from "@/lib/api/client";
+import { api, call } from "@/lib/api/client";
 import { detectedZone, formatInstant, timeZones } from "@/lib/dates";
 import { useMe, useSession } from "@/lib/session";
+import { useLoad } from "@/lib/use-load";
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   const id = `section-${title.toLowerCase().replaceAll(" ", "-")}`;
@@ -85,19 +86,8 @@ function Profile() {
 }
 
 function Reminders() {
-  const [settings, setSettings] = useState<Settings | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
+  const { data: settings, problem, reload: load, setData: setSettings } = useLoad("settings", async () => (await call(api.GET("/v1/reminders/settings"))).settings);
   const form = useSubmit(["reminder_time", "delivery"]);
-  const load = useCallback(async () => {
-    try {
-      setSettings((await call(api.GET("/v1/reminders/settings"))).settings);
-    } catch (error) {
-      setProblem(error);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   if (!settings) return <Section title="Reminders">{problem ? <ProblemNotice problem={problem} onRetry={load} /> : <Loading />}</Section>;
 
@@ -195,24 +185,17 @@ function Password() {
 function Devices() {
   const me = useMe();
   const { signOut } = useSession();
-  const [sessions, setSessions] = useState<Schemas["SessionView"][] | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
-  const load = useCallback(async () => {
-    try {
-      setSessions((await call(api.GET("/v1/sessions"))).sessions);
-    } catch (error) {
-      setProblem(error);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const loaded = useLoad("sessions", async () => (await call(api.GET("/v1/sessions"))).sessions);
+  const { data: sessions, reload: load } = loaded;
+  const [endProblem, setEndProblem] = useState<unknown>(null);
+  const problem = loaded.problem ?? endProblem;
   async function end(id: string) {
+    setEndProblem(null);
     try {
       await call(api.DELETE("/v1/sessions/{id}", { params: { path: { id } } }));
       await load();
     } catch (error) {
-      setProblem(error);
+      setEndProblem(error);
     }
   }
   return (

@@ -1,34 +1,20 @@
 "use client";
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
 import { ItemRow } from "@/components/item-row";
 import { SignedIn } from "@/components/shell";
 import { Empty, Loading, PageTitle, ProblemNotice } from "@/components/ui";
-import { api, call, type Item } from "@/lib/api/client";
+import { api, call } from "@/lib/api/client";
 import { addDays, todayIn } from "@/lib/dates";
 import { useMe } from "@/lib/session";
+import { useLoad } from "@/lib/use-load";
 
 function Today() {
   const me = useMe();
   const today = todayIn(me.time_zone);
-  const [items, setItems] = useState<Item[] | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
-
-  const load = useCallback(async () => {
-    setProblem(null);
-    try {
-      const list = await call(
-        api.GET("/v1/items", { params: { query: { status: "open", due_before: addDays(today, 31), limit: "100" } } }),
-      );
-      setItems(list.items);
-    } catch (error) {
-      setProblem(error);
-    }
-  }, [today]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: items, problem, reload: load } = useLoad(`today:${today}`, async () => {
+    const query = { status: "open", due_before: addDays(today, 31), limit: "100" };
+    return (await call(api.GET("/v1/items", { params: { query } }))).items;
+  });
 
   const weekEnd = addDays(today, 7);
   const sections = items && [

@@ -1,35 +1,27 @@
 "use client";
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { kindLabel } from "@/components/item-row";
 import { SignedIn } from "@/components/shell";
 import { Button, Empty, Loading, PageTitle, ProblemNotice } from "@/components/ui";
-import { api, call, type Item } from "@/lib/api/client";
+import { api, call } from "@/lib/api/client";
 import { formatInstant } from "@/lib/dates";
 import { useMe } from "@/lib/session";
+import { useLoad } from "@/lib/use-load";
 
 function Trash() {
   const me = useMe();
-  const [items, setItems] = useState<Item[] | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
-
-  const load = useCallback(async () => {
-    setProblem(null);
-    try {
-      setItems((await call(api.GET("/v1/items/trash", { params: { query: { limit: "100" } } }))).items);
-    } catch (error) {
-      setProblem(error);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const loaded = useLoad("trash", async () => (await call(api.GET("/v1/items/trash", { params: { query: { limit: "100" } } }))).items);
+  const { data: items, reload: load } = loaded;
+  const [restoreProblem, setRestoreProblem] = useState<unknown>(null);
+  const problem = loaded.problem ?? restoreProblem;
 
   async function restore(id: string) {
+    setRestoreProblem(null);
     try {
       await call(api.POST("/v1/items/{id}/restore", { params: { path: { id } } }));
       await load();
     } catch (error) {
-      setProblem(error);
+      setRestoreProblem(error);
     }
   }
 

@@ -9,7 +9,6 @@ export type Schemas = components["schemas"];
 export type Item = Schemas["ItemView"];
 export type Document = Schemas["DocumentView"];
 export type Me = Schemas["MeView"];
-export type Settings = Schemas["SettingsView"];
 
 /** The API's origin: NEXT_PUBLIC_API_URL, else `api.` beside an `app.` host, else this origin. */
 export function apiOrigin(): string {
@@ -20,7 +19,7 @@ export function apiOrigin(): string {
   return host.startsWith("app.") ? `${protocol}//api.${host.slice(4)}` : "";
 }
 
-export const CSRF_HEADER = "x-softly-csrf";
+const CSRF_HEADER = "x-softly-csrf";
 
 let access: { token: string; expiresAt: number } | null = null;
 let pending: Promise<RefreshOutcome> | null = null;
@@ -34,7 +33,12 @@ export function onSessionEnd(listener: (outcome: RefreshOutcome) => void): () =>
   return () => listeners.delete(listener);
 }
 
-export function accessToken(): string | null {
+/** The access token, refreshed first when it is about to expire; null when signed out. */
+export async function accessToken(): Promise<string | null> {
+  if (access && access.expiresAt - Date.now() < 30_000) {
+    const outcome = await refreshSession();
+    if (outcome === "signed-out" || outcome === "reused") listeners.forEach((l) => l(outcome));
+  }
   return access?.token ?? null;
 }
 
@@ -71,24 +75,22 @@ export function refreshSession(): Promise<RefreshOutcome> {
   return pending;
 }
 
-/** Calls made without a session: no token is attached, none is refreshed first. */
+/** Calls made without a session: no token is attached, none is refreshed first, and
+ * their 401 (a wrong password) does not end the session. */
 const SIGNED_OUT_CALLS = /^\/v1\/auth\/(login|refresh|signup|password\/forgot|password\/reset|verify-email)$/;
+const signedOutCall = (url: string) => SIGNED_OUT_CALLS.test(new URL(url, window.location.href).pathname);
 
 export const api = createClient<paths>({ baseUrl: apiOrigin(), credentials: "include" });
 
 api.use({
   async onRequest({ request }) {
-    if (SIGNED_OUT_CALLS.test(new URL(request.url, window.location.href).pathname)) return request;
-    if (access && access.expiresAt - Date.now() < 30_000) {
-      const outcome = await refreshSession();
-      if (outcome === "signed-out" || outcome === "reused") listeners.forEach((l) => l(outcome));
-    }
-    if (access) request.headers.set("authorization", `Bearer ${access.token}`);
+    if (signedOutCall(request.url)) return request;
+    const token = await accessToken();
+    if (token) request.headers.set("authorization", `Bearer ${token}`);
     return request;
   },
   async onResponse({ request, response }) {
-    const authCall = request.url.includes("/v1/auth/login") || request.url.includes("/v1/auth/refresh");
-    if (response.status === 401 && access && !authCall) {
+    if (response.status === 401 && access && !signedOutCall(request.url)) {
       access = null;
       listeners.forEach((l) => l("signed-out"));
     }
@@ -113,11 +115,11 @@ export async function call<T>(
 
 /** An authenticated GET of a file (thumbnail, preview, download) as a Blob. */
 export async function fetchFile(path: string): Promise<Blob> {
-  if (access && access.expiresAt - Date.now() < 30_000) await refreshSession();
+  const token = await accessToken();
   let response: Response;
   try {
     response = await fetch(`${apiOrigin()}${path}`, {
-      headers: access ? { authorization: `Bearer ${access.token}` } : {},
+      headers: token ? { authorization: `Bearer ${token}` } : {},
     });
   } catch {
     throw ApiProblem.offline();

@@ -67,7 +67,7 @@ export function explain(problem: ApiProblem): string {
   }
 }
 
-export function waitInWords(seconds: number): string {
+function waitInWords(seconds: number): string {
   if (seconds < 90) return `${seconds} second${seconds === 1 ? "" : "s"}`;
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minutes`;
