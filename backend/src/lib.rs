@@ -8,6 +8,7 @@
 //! wires itself in. The layers and the rules between them: `src/README.md`.
 
 pub mod capability;
+pub mod capture;
 pub mod civil;
 pub mod cli;
 pub mod codes;

@@ -4,6 +4,7 @@
 //! injects as environment variables (`database_url` → `DATABASE_URL`,
 //! `secret_key_base` → `SECRET_KEY_BASE`, …).
 
+mod capture;
 mod database_url;
 mod error;
 mod mail;
@@ -22,6 +23,7 @@ use std::time::Duration;
 use ipnet::IpNet;
 use lettre::message::Mailbox;
 
+pub use capture::{CaptureConfig, DEFAULT_ANTHROPIC_MODEL, Provider};
 pub use database_url::{Backend, DatabaseUrl};
 pub use error::ConfigError;
 pub use mail::{MailTransport, SesSettings};
@@ -78,6 +80,8 @@ pub struct Config {
     /// Where the document vault keeps files.
     pub storage: StorageConfig,
     pub vault: VaultLimits,
+    /// Capture's providers (speech, understanding) and monthly limits.
+    pub capture: CaptureConfig,
     /// Shared rate limits across replicas when set.
     pub redis: Option<RedisConfig>,
     /// The current signing secret first, then older ones still accepted while rotating.
@@ -144,6 +148,7 @@ impl Config {
         let database_url = DatabaseUrl::parse(lookup("DATABASE_URL").as_deref(), &data_dir)?;
         let storage = StorageConfig::from_lookup(lookup, &data_dir)?;
         let vault = VaultLimits::from_lookup(lookup)?;
+        let capture = CaptureConfig::from_lookup(lookup)?;
         let redis = RedisConfig::from_lookup(lookup)?;
         let secret_key_bases = secret_key_base::resolve(lookup, environment, &data_dir)?;
         let port = parse_var("PORT", lookup("PORT"), 3000)?;
@@ -181,6 +186,7 @@ impl Config {
             database_url,
             storage,
             vault,
+            capture,
             redis,
             secret_key_bases,
             app_url,
@@ -311,6 +317,7 @@ impl Config {
         lines.extend(RedisConfig::describe(self.redis.as_ref()));
         lines.extend(self.mail_transport.describe());
         lines.extend(self.vault.describe());
+        lines.extend(self.capture.describe());
         lines.push(self.memory.describe());
         lines
     }

@@ -3,7 +3,7 @@
 //! editing alike.
 
 use jiff::civil::{Date, Time};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::domain::{
@@ -20,7 +20,7 @@ use crate::invalid::Invalid;
 pub const MAX_DOCUMENTS: usize = 20;
 
 /// A new item, as a client sends it.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewItemRequest {
     /// renewal, expiry, bill, appointment, todo, warranty or subscription.

@@ -16,6 +16,7 @@ mod context;
 mod delivery;
 pub mod domain;
 mod draft;
+mod drafts;
 mod error;
 mod handlers;
 mod planning;
@@ -29,6 +30,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use changes::trash::PurgeTrash;
+pub use draft::NewItemRequest;
+pub use drafts::{DraftsError, ItemDrafts};
 pub use delivery::{SWEEP_EVERY, SendDigest, SendReminder, SweepReminders, sweep as sweep_due_reminders};
 
 use crate::accounts::{Directory, TimeZoneChanged, UserDeleted};
@@ -70,6 +73,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         feeds: FeedAddresses::new(&config.secret_key_bases, &config.api_url),
         app_url: config.app_url.clone(),
     };
+    wiring.provide(ItemDrafts::new(items.clone()))?;
     let courier = delivery::Courier {
         items: items.clone(),
         mailer: platform.mailer.clone(),

@@ -55,7 +55,7 @@ async fn preferences(items: &Items, work: &mut UnitOfWork, user_id: &str) -> Res
 }
 
 /// Refuses document ids that are not (or no longer) the user's documents.
-async fn check_documents(
+pub(super) async fn check_documents(
     items: &Items,
     work: &mut UnitOfWork,
     user_id: &str,
