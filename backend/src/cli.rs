@@ -37,6 +37,13 @@ enum Command {
     /// Print the OpenAPI document the API serves at /openapi.json (reads no configuration;
     /// the web app's typed client is generated from it).
     Openapi,
+    /// Print a month's capture usage per provider and model: calls, users, audio
+    /// minutes, tokens.
+    Usage {
+        /// The month, YYYY-MM (UTC); this month when left out.
+        #[arg(long)]
+        month: Option<String>,
+    },
     /// Look at and retry background jobs.
     Jobs {
         #[command(subcommand)]
@@ -144,6 +151,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let outcome = jobs_command(&db, command).await;
             db.close().await;
             outcome
+        }
+        Command::Usage { month } => {
+            let db = startup::connect(&config).await?;
+            startup::migrate(&db).await?;
+            let report = crate::capture::month_report(&db, month.as_deref(), Clock::system().now_ms()).await;
+            db.close().await;
+            print!("{}", report?);
+            Ok(())
         }
         Command::Config | Command::Healthcheck | Command::Openapi => {
             unreachable!("handled before the runtime starts")

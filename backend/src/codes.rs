@@ -54,6 +54,7 @@ codes! {
     EMAIL_ALREADY_VERIFIED = "email_already_verified", 409, "The email address is already verified.";
     OCCURRENCE_NOT_CURRENT = "occurrence_not_current", 409, "The occurrence named is no longer the item's current one: it was completed, skipped or moved already (a second click on an emailed link, say).";
     ITEM_NOT_OPEN = "item_not_open", 409, "The item is done or archived: reopen it (status open) first.";
+    CAPTURE_NOT_READY = "capture_not_ready", 409, "The capture is not ready to accept: it is still being processed, it failed (retry it), or it was accepted already.";
     PAYLOAD_TOO_LARGE = "payload_too_large", 413, "The body is larger than the endpoint accepts.";
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", 415, "The body's type is not one the endpoint accepts (files: decided by their bytes).";
 
@@ -101,13 +102,18 @@ codes! {
     INVALID_PAYEE = "invalid_payee", 422, "The payee is longer than 200 characters or has characters that are not allowed.";
     UNKNOWN_DOCUMENT = "unknown_document", 422, "A linked document is not one of yours (or no longer exists).";
     NOT_REPEATING = "not_repeating", 422, "The item does not repeat: there is no next occurrence to skip to.";
+    AUDIO_TOO_LONG = "audio_too_long", 422, "The recording is longer than a capture takes (CAPTURE_MAX_AUDIO_SECS, 5 minutes by default).";
+    INVALID_CAPTURE_TEXT = "invalid_capture_text", 422, "The text to capture is empty, longer than 5000 characters, or has characters that are not allowed.";
+    INVALID_PROPOSALS = "invalid_proposals", 422, "Accept one to 10 proposals; to keep none, discard the capture.";
     INVALID_SNOOZE = "invalid_snooze", 422, "A snooze is 1 to 90 days, or an instant within the next year.";
 
     RATE_LIMITED = "rate_limited", 429, "Too many attempts: wait as Retry-After says.";
     TOO_MANY_UPLOADS = "too_many_uploads", 429, "Too many direct uploads announced and not completed: complete or abandon some first (each expires within a day).";
+    CAPTURE_LIMIT_REACHED = "capture_limit_reached", 429, "This month's voice minutes or captures are used up; the detail says when they start again.";
     INTERNAL_ERROR = "internal_error", 500, "Something failed on Softly's side; it was logged.";
     DATABASE_UNAVAILABLE = "database_unavailable", 503, "The database did not answer in time: try again shortly.";
     REQUEST_TIMEOUT = "request_timeout", 503, "The request took longer than the server allows.";
+    CAPTURE_UNAVAILABLE = "capture_unavailable", 503, "This way of capturing is not configured on this server (voice needs DEEPGRAM_API_KEY).";
     SERVER_BUSY = "server_busy", 503, "The server has as many connections open as it serves at once (HTTP_MAX_CONNECTIONS): try again in a moment.";
 }
 

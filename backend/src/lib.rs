@@ -8,7 +8,6 @@
 //! wires itself in. The layers and the rules between them: `src/README.md`.
 
 pub mod capability;
-pub mod capture;
 pub mod civil;
 pub mod cli;
 pub mod codes;
@@ -33,4 +32,4 @@ macro_rules! capabilities {
     };
 }
 
-capabilities!(accounts, vault, items);
+capabilities!(accounts, vault, items, capture);

@@ -1,2 +1,184 @@
-//! Capture: what a person says or types becomes proposed items they review.
+//! Capture: what a person says or types becomes items they review before anything is
+//! saved. A recording is transcribed by Deepgram; the text is read by Claude (or, with no
+//! `ANTHROPIC_API_KEY`, by the local extractor on this machine) into proposals — complete
+//! item drafts with a confidence. Accepting creates them through the items capability's
+//! public service; nothing becomes an item without that step.
+//!
+//! A capture is taken at once (202) and processed by a durable job. Audio is kept only
+//! until transcribed; transcripts are never logged. Each provider call's cost is recorded
+//! once per capture, and monthly limits per user are checked before a capture is taken.
+
+mod allowance;
+mod context;
 pub mod domain;
+mod error;
+mod handlers;
+mod process;
+mod providers;
+mod report;
+mod store;
+mod views;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use process::ProcessCapture;
+pub use report::month_report;
+
+use crate::accounts::{Directory, UserDeleted};
+use crate::capability::profile::SectionFn;
+use crate::capability::{Capability, Definition, Wiring};
+use crate::http::extract::Authentication;
+use crate::items::ItemDrafts;
+use crate::platform::db::Migration;
+use crate::platform::events::{Subscriber, Subscriptions};
+use crate::platform::jobs::JobRegistry;
+use crate::platform::work::Work;
+use crate::vault::DeleteObjects;
+use context::{Captures, Limits};
+use process::ProcessCaptureHandler;
+use providers::anthropic::Claude;
+use providers::deepgram::Deepgram;
+use providers::{Backoff, Extractor, LocalExtractor, Transcriber, http_client};
+
+pub const CAPABILITY: Definition = Definition {
+    name: "capture",
+    migrations: &[Migration {
+        version: 8,
+        name: "captures",
+        sql: include_str!("migrations/0008_captures.sql"),
+    }],
+    wire,
+};
+
+/// What capture adds to the signed-in user's profile: which ways of capturing are on,
+/// and this month's use against the limits.
+#[derive(Debug, Serialize, ToSchema)]
+struct CaptureProfile {
+    capture: CaptureFeatures,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct CaptureFeatures {
+    /// Whether recordings are taken (the server has a speech-to-text key).
+    voice: bool,
+    /// Typed text is always taken.
+    text: bool,
+    /// What reads text: `claude`, or `local` (on the server, no model).
+    reader: &'static str,
+    /// The longest recording, in seconds.
+    max_audio_seconds: i64,
+    audio_seconds_used: i64,
+    audio_seconds_limit: i64,
+    /// Captures read by a model this month (local reading is not counted).
+    extractions_used: i64,
+    extractions_limit: i64,
+    /// When this month's use starts again from zero.
+    #[schema(format = DateTime)]
+    resets_at: String,
+}
+
+fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
+    let platform = wiring.platform().clone();
+    let config = &platform.config.capture;
+    let http = http_client(config.call_timeout)?;
+    let transcriber = config
+        .deepgram
+        .clone()
+        .map(|provider| Arc::new(Deepgram::new(http.clone(), provider)) as Arc<dyn Transcriber>);
+    let extractor: Arc<dyn Extractor> = match config.anthropic.clone() {
+        Some(provider) => Arc::new(Claude::new(http, provider)),
+        None => Arc::new(LocalExtractor),
+    };
+    let scratch = platform.config.data_dir.join("tmp");
+    std::fs::create_dir_all(&scratch)
+        .map_err(|e| anyhow::anyhow!("cannot create the scratch folder {}: {e}", scratch.display()))?;
+    let captures = Captures {
+        db: platform.db.clone(),
+        clock: platform.clock.clone(),
+        work: platform.work(),
+        store: platform.storage.clone(),
+        authentication: wiring.service::<Authentication>()?,
+        directory: wiring.service::<Directory>()?,
+        drafts: wiring.service::<ItemDrafts>()?,
+        transcriber,
+        extractor,
+        backoff: Backoff::PROVIDERS,
+        limits: Limits {
+            max_audio_bytes: config.max_audio_bytes,
+            max_audio_ms: config.max_audio_secs as i64 * 1000,
+            audio_ms_per_month: config.audio_minutes_per_month as i64 * 60_000,
+            extractions_per_month: config.extractions_per_month as i64,
+        },
+        scratch,
+    };
+    let profile = captures.clone();
+    wiring.profile_section(SectionFn::new(move |user_id: String| {
+        let captures = profile.clone();
+        async move {
+            let used = allowance::used(&captures, &user_id).await?;
+            let limits = captures.limits;
+            Ok(CaptureProfile {
+                capture: CaptureFeatures {
+                    voice: captures.transcriber.is_some(),
+                    text: true,
+                    reader: captures.extractor.name(),
+                    max_audio_seconds: limits.max_audio_ms / 1000,
+                    audio_seconds_used: used.audio_ms / 1000,
+                    audio_seconds_limit: limits.audio_ms_per_month / 1000,
+                    extractions_used: used.extractions,
+                    extractions_limit: limits.extractions_per_month,
+                    resets_at: allowance::resets_at(captures.clock.now_ms()).to_string(),
+                },
+            })
+        }
+    }));
+    let jobs = JobRegistry::new().register::<ProcessCapture, _>(ProcessCaptureHandler(captures.clone()));
+    let subscriptions = Subscriptions::new().on::<UserDeleted, _>(
+        "capture.forget_deleted_user",
+        ForgetDeletedUser {
+            work: captures.work.clone(),
+        },
+    );
+    Ok(Capability::new(routes().with_state(captures.clone()))
+        .file_routes(file_routes().with_state(captures))
+        .jobs(jobs)
+        .subscriptions(subscriptions))
+}
+
+/// Capture's JSON routes, nested under `/v1`.
+fn routes() -> OpenApiRouter<Captures> {
+    use handlers::{accept, captures};
+    OpenApiRouter::new()
+        .routes(routes!(captures::list_captures))
+        .routes(routes!(captures::show_capture, captures::discard_capture))
+        .routes(routes!(captures::retry_capture))
+        .routes(routes!(accept::accept_capture))
+}
+
+/// Taking a capture may carry a recording: no JSON limit, the upload timeout (the handler
+/// limits what it reads).
+fn file_routes() -> OpenApiRouter<Captures> {
+    OpenApiRouter::new().routes(routes!(handlers::take::take_capture))
+}
+
+/// Forgets a deleted user's captures, their recordings and their usage.
+struct ForgetDeletedUser {
+    work: Work,
+}
+
+impl Subscriber<UserDeleted> for ForgetDeletedUser {
+    async fn handle(&self, _event_id: &str, event: UserDeleted) -> anyhow::Result<()> {
+        let mut work = self.work.begin().await?;
+        let keys = store::captures::delete_all_of(work.conn(), &event.user_id).await?;
+        if !keys.is_empty() {
+            work.enqueue(&DeleteObjects { keys }).await?;
+        }
+        work.commit().await?;
+        Ok(())
+    }
+}

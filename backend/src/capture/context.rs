@@ -1,0 +1,51 @@
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use super::providers::{Backoff, Extractor, Transcriber};
+use crate::accounts::Directory;
+use crate::http::extract::Authentication;
+use crate::items::ItemDrafts;
+use crate::platform::clock::Clock;
+use crate::platform::db::Db;
+use crate::platform::storage::ObjectStore;
+use crate::platform::work::Work;
+
+/// What capture's handlers and jobs share.
+#[derive(Clone)]
+pub struct Captures {
+    pub db: Db,
+    pub clock: Clock,
+    pub work: Work,
+    /// Where audio waits to be transcribed.
+    pub store: Arc<dyn ObjectStore>,
+    pub authentication: Authentication,
+    /// Who users are, and their zone (accounts' public service).
+    pub directory: Directory,
+    /// Creates accepted proposals (the items capability's public service).
+    pub drafts: ItemDrafts,
+    /// Speech to text; None: voice capture is off.
+    pub transcriber: Option<Arc<dyn Transcriber>>,
+    /// Claude, or the local extractor.
+    pub extractor: Arc<dyn Extractor>,
+    pub backoff: Backoff,
+    pub limits: Limits,
+    /// Where an arriving recording is written before it is stored.
+    pub scratch: PathBuf,
+}
+
+/// What one capture may be, and what a user may use in a month.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_audio_bytes: u64,
+    pub max_audio_ms: i64,
+    pub audio_ms_per_month: i64,
+    pub extractions_per_month: i64,
+}
+
+impl FromRef<Captures> for Authentication {
+    fn from_ref(captures: &Captures) -> Self {
+        captures.authentication.clone()
+    }
+}

@@ -1,0 +1,4 @@
+//! Capture's own tables: `captures` and `capture_usage`.
+
+pub mod captures;
+pub mod usage;
