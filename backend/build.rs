@@ -27,6 +27,17 @@ fn main() {
     if redis_server {
         println!("cargo::rustc-cfg=softly_test_redis_server");
     }
+    // Capture's tests make real recordings: espeak-ng speaks, ffmpeg converts.
+    println!("cargo::rustc-check-cfg=cfg(softly_test_audio)");
+    let runs = |program: &str, flag: &str| {
+        std::process::Command::new(program)
+            .arg(flag)
+            .output()
+            .is_ok_and(|output| output.status.success())
+    };
+    if runs("espeak-ng", "--version") && runs("ffmpeg", "-version") {
+        println!("cargo::rustc-cfg=softly_test_audio");
+    }
     for (var, cfg) in SERVICES {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
         println!("cargo::rerun-if-env-changed={var}");

@@ -5,10 +5,12 @@
 //! and M `softly worker` processes — every piece a real process that can be stopped,
 //! killed, frozen or restarted on its own.
 //!
-//! The fault suite (`faults/`) and the bench (`bench/`) build on it.
+//! The fault suite (`faults/`) and the bench (`bench/`) build on it. [`fakes`] are the
+//! providers that cannot run here (Deepgram, Anthropic), speaking their real wire.
 
 mod api;
 mod cluster;
+pub mod fakes;
 mod haproxy;
 mod moto;
 mod postgres;

@@ -89,7 +89,10 @@ impl CaptureConfig {
             return Err(ConfigError::new("CAPTURE_CALL_TIMEOUT_SECS", "must be 1 to 600"));
         }
         if config.max_audio_bytes == 0 || config.max_audio_bytes > 100 * 1024 * 1024 {
-            return Err(ConfigError::new("CAPTURE_MAX_AUDIO_BYTES", "must be 1 to 104857600"));
+            return Err(ConfigError::new(
+                "CAPTURE_MAX_AUDIO_BYTES",
+                "must be 1 to 104857600",
+            ));
         }
         if config.max_audio_secs == 0 {
             return Err(ConfigError::new("CAPTURE_MAX_AUDIO_SECS", "must be at least 1"));

@@ -107,6 +107,7 @@ fn under_ci_every_service_variant_is_built_to_run() {
             (cfg!(softly_test_smtp), "SOFTLY_TEST_SMTP_URL"),
             (cfg!(softly_test_python), "SOFTLY_TEST_PYTHON"),
             (cfg!(softly_test_redis_server), "redis-server on PATH"),
+            (cfg!(softly_test_audio), "espeak-ng and ffmpeg on PATH"),
         ]
         .into_iter()
         .filter_map(|(built, var)| (!built).then_some(var))

@@ -6,6 +6,7 @@ mod process;
 
 mod auth;
 mod cache;
+mod capture;
 mod cli;
 mod connections;
 mod cookie_sessions;
