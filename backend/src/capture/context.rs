@@ -3,6 +3,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 
+use super::providers::anthropic::Claude;
 use super::providers::{Backoff, Extractor, Transcriber};
 use crate::accounts::Directory;
 use crate::http::extract::Authentication;
@@ -11,6 +12,7 @@ use crate::platform::clock::Clock;
 use crate::platform::db::Db;
 use crate::platform::storage::ObjectStore;
 use crate::platform::work::Work;
+use crate::vault::{DocumentEditor, DocumentReader};
 
 /// What capture's handlers and jobs share.
 #[derive(Clone)]
@@ -29,6 +31,11 @@ pub struct Captures {
     pub transcriber: Option<Arc<dyn Transcriber>>,
     /// Claude, or the local extractor.
     pub extractor: Arc<dyn Extractor>,
+    /// Claude, when configured: it also reads documents (for users who allow it).
+    pub claude: Option<Arc<Claude>>,
+    /// Vault documents' files, and their details changed (the vault's public services).
+    pub documents: DocumentReader,
+    pub editor: DocumentEditor,
     pub backoff: Backoff,
     pub limits: Limits,
     /// Where an arriving recording is written before it is stored.

@@ -15,6 +15,7 @@ mod error;
 mod handlers;
 mod process;
 mod providers;
+mod reading;
 mod report;
 mod store;
 mod views;
@@ -35,23 +36,30 @@ use crate::capability::{Capability, Definition, Wiring};
 use crate::http::extract::Authentication;
 use crate::items::ItemDrafts;
 use crate::platform::db::Migration;
-use crate::platform::events::{Subscriber, Subscriptions};
+use crate::platform::events::Subscriptions;
 use crate::platform::jobs::JobRegistry;
-use crate::platform::work::Work;
-use crate::vault::DeleteObjects;
+use crate::vault::{DocumentDeleted, DocumentEditor, DocumentReader, DocumentStored};
 use context::{Captures, Limits};
 use process::ProcessCaptureHandler;
+use reading::{ForgetDeletedDocument, ForgetDeletedUser, ReadDocument, ReadDocumentHandler, ReadNewDocument};
 use providers::anthropic::Claude;
 use providers::deepgram::Deepgram;
 use providers::{Backoff, Extractor, LocalExtractor, Transcriber, http_client};
 
 pub const CAPABILITY: Definition = Definition {
     name: "capture",
-    migrations: &[Migration {
-        version: 8,
-        name: "captures",
-        sql: include_str!("migrations/0008_captures.sql"),
-    }],
+    migrations: &[
+        Migration {
+            version: 8,
+            name: "captures",
+            sql: include_str!("migrations/0008_captures.sql"),
+        },
+        Migration {
+            version: 9,
+            name: "document_reading",
+            sql: include_str!("migrations/0009_document_reading.sql"),
+        },
+    ],
     wire,
 };
 
@@ -80,6 +88,10 @@ struct CaptureFeatures {
     /// When this month's use starts again from zero.
     #[schema(format = DateTime)]
     resets_at: String,
+    /// Whether the user lets documents be read by AI (`PATCH /v1/capture/settings`).
+    ai_document_reading: bool,
+    /// Whether this server can read documents by AI (it has a model key).
+    ai_document_reading_available: bool,
 }
 
 fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
@@ -90,8 +102,12 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         .deepgram
         .clone()
         .map(|provider| Arc::new(Deepgram::new(http.clone(), provider)) as Arc<dyn Transcriber>);
-    let extractor: Arc<dyn Extractor> = match config.anthropic.clone() {
-        Some(provider) => Arc::new(Claude::new(http, provider)),
+    let claude = config
+        .anthropic
+        .clone()
+        .map(|provider| Arc::new(Claude::new(http, provider)));
+    let extractor: Arc<dyn Extractor> = match &claude {
+        Some(claude) => claude.clone(),
         None => Arc::new(LocalExtractor),
     };
     let scratch = platform.config.data_dir.join("tmp");
@@ -107,6 +123,9 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         drafts: wiring.service::<ItemDrafts>()?,
         transcriber,
         extractor,
+        claude,
+        documents: wiring.service::<DocumentReader>()?,
+        editor: wiring.service::<DocumentEditor>()?,
         backoff: Backoff::PROVIDERS,
         limits: Limits {
             max_audio_bytes: config.max_audio_bytes,
@@ -121,6 +140,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         let captures = profile.clone();
         async move {
             let used = allowance::used(&captures, &user_id).await?;
+            let settings = store::settings::get(captures.db.pool(), &user_id).await?;
             let limits = captures.limits;
             Ok(CaptureProfile {
                 capture: CaptureFeatures {
@@ -133,17 +153,19 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
                     extractions_used: used.extractions,
                     extractions_limit: limits.extractions_per_month,
                     resets_at: allowance::resets_at(captures.clock.now_ms()).to_string(),
+                    ai_document_reading: settings.ai_document_reading,
+                    ai_document_reading_available: captures.claude.is_some(),
                 },
             })
         }
     }));
-    let jobs = JobRegistry::new().register::<ProcessCapture, _>(ProcessCaptureHandler(captures.clone()));
-    let subscriptions = Subscriptions::new().on::<UserDeleted, _>(
-        "capture.forget_deleted_user",
-        ForgetDeletedUser {
-            work: captures.work.clone(),
-        },
-    );
+    let jobs = JobRegistry::new()
+        .register::<ProcessCapture, _>(ProcessCaptureHandler(captures.clone()))
+        .register::<ReadDocument, _>(ReadDocumentHandler(captures.clone()));
+    let subscriptions = Subscriptions::new()
+        .on::<UserDeleted, _>("capture.forget_deleted_user", ForgetDeletedUser(captures.clone()))
+        .on::<DocumentStored, _>("capture.read_new_document", ReadNewDocument(captures.clone()))
+        .on::<DocumentDeleted, _>("capture.forget_deleted_document", ForgetDeletedDocument(captures.clone()));
     Ok(Capability::new(routes().with_state(captures.clone()))
         .file_routes(file_routes().with_state(captures))
         .jobs(jobs)
@@ -152,9 +174,16 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
 
 /// Capture's JSON routes, nested under `/v1`.
 fn routes() -> OpenApiRouter<Captures> {
-    use handlers::{accept, captures};
+    use handlers::{accept, captures, settings, suggestions};
     OpenApiRouter::new()
         .routes(routes!(captures::list_captures))
+        .routes(routes!(settings::show_capture_settings, settings::update_capture_settings))
+        .routes(routes!(
+            suggestions::show_suggestions,
+            suggestions::read_document_now,
+            suggestions::dismiss_suggestions
+        ))
+        .routes(routes!(suggestions::accept_suggestions))
         .routes(routes!(captures::show_capture, captures::discard_capture))
         .routes(routes!(captures::retry_capture))
         .routes(routes!(accept::accept_capture))
@@ -164,21 +193,4 @@ fn routes() -> OpenApiRouter<Captures> {
 /// limits what it reads).
 fn file_routes() -> OpenApiRouter<Captures> {
     OpenApiRouter::new().routes(routes!(handlers::take::take_capture))
-}
-
-/// Forgets a deleted user's captures, their recordings and their usage.
-struct ForgetDeletedUser {
-    work: Work,
-}
-
-impl Subscriber<UserDeleted> for ForgetDeletedUser {
-    async fn handle(&self, _event_id: &str, event: UserDeleted) -> anyhow::Result<()> {
-        let mut work = self.work.begin().await?;
-        let keys = store::captures::delete_all_of(work.conn(), &event.user_id).await?;
-        if !keys.is_empty() {
-            work.enqueue(&DeleteObjects { keys }).await?;
-        }
-        work.commit().await?;
-        Ok(())
-    }
 }

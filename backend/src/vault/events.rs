@@ -26,6 +26,22 @@ impl Event for DocumentDetailsChanged {
     const NAME: &'static str = "vault.document_details_changed";
 }
 
+/// A document's file was stored and checked (its processing finished well): it can be
+/// read now.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocumentStored {
+    pub document_id: String,
+    pub user_id: String,
+    /// The sniffed media type, e.g. `image/jpeg`.
+    pub content_type: String,
+    /// When the document was uploaded (ms).
+    pub created_at: i64,
+}
+
+impl Event for DocumentStored {
+    const NAME: &'static str = "vault.document_stored";
+}
+
 /// A document was deleted.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocumentDeleted {

@@ -9,6 +9,7 @@ mod admit;
 mod context;
 mod deletion;
 pub mod domain;
+mod editing;
 mod error;
 mod events;
 mod handlers;
@@ -17,6 +18,7 @@ mod keys;
 mod lookup;
 mod maintenance;
 mod processing;
+mod reading;
 mod reservation;
 mod store;
 mod thumbnail;
@@ -30,7 +32,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use deletion::DeleteObjects;
-pub use events::{DocumentDeleted, DocumentDetailsChanged};
+pub use editing::{DetailsChange, DocumentEditor, EditError};
+pub use events::{DocumentDeleted, DocumentDetailsChanged, DocumentStored};
+pub use reading::{DocumentFile, DocumentReader, ReadError};
 pub use lookup::{DocumentLookup, DocumentSummary};
 pub use maintenance::{PurgeExpiredUploads, RetryStuckDeletions};
 
@@ -97,6 +101,8 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         directory: wiring.service::<Directory>()?,
     };
     wiring.provide(DocumentLookup::new(platform.db.clone()))?;
+    wiring.provide(DocumentReader::new(platform.db.clone(), platform.storage.clone()))?;
+    wiring.provide(DocumentEditor)?;
     let usage = vault.clone();
     wiring.profile_section(SectionFn::new(move |user_id: String| {
         let vault = usage.clone();

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::context::Vault;
 use super::domain::{DocumentStatus, FileType};
 use super::intake::{Intake, TempFile};
+use super::events::DocumentStored;
 use super::store::documents::{self, Document, Outcome};
 use super::{keys, thumbnail};
 use crate::platform::jobs::{Job, JobHandler};
@@ -38,13 +39,19 @@ impl JobHandler<ProcessDocument> for ProcessDocumentHandler {
             return Ok(());
         }
         let (outcome, thumbnail_key) = self.process(&document).await?;
-        let written = documents::settle(
-            self.vault.db.pool(),
-            &document.id,
-            &outcome,
-            self.vault.clock.now_ms(),
-        )
-        .await?;
+        let mut work = self.vault.work.begin().await?;
+        let now = work.now_ms();
+        let written = documents::settle(work.conn(), &document.id, &outcome, now).await?;
+        if written && matches!(outcome, Outcome::Ready { .. }) {
+            work.publish(&DocumentStored {
+                document_id: document.id.clone(),
+                user_id: document.user_id.clone(),
+                content_type: document.content_type.clone(),
+                created_at: document.created_at,
+            })
+            .await?;
+        }
+        work.commit().await?;
         if !written && let Some(key) = thumbnail_key {
             // The document went while we worked: its thumbnail must not outlive it.
             self.vault.store.delete(&key).await?;

@@ -2,6 +2,7 @@
 //! it lasts, what a proposal is, and the local extractor.
 
 pub mod audio;
+pub mod document;
 pub mod local;
 pub mod proposal;
 pub mod status;

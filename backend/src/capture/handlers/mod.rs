@@ -3,4 +3,6 @@
 
 pub mod accept;
 pub mod captures;
+pub mod settings;
+pub mod suggestions;
 pub mod take;

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{BoxFuture, CallError, Extraction, Extractor, Situation, classify, retry_after, transport};
+use crate::capture::domain::document::{DOCUMENT_KINDS, DocumentSuggestions, Suggested};
 use crate::capture::domain::{MAX_PROPOSALS, Proposal};
 use crate::config::Provider;
 use crate::items::NewItemRequest;
@@ -16,6 +17,7 @@ use crate::items::NewItemRequest;
 /// The API version every request names.
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 const TOOL: &str = "propose_items";
+const DOCUMENT_TOOL: &str = "suggest_document_details";
 const SERVICE: &str = "Understanding (Claude)";
 
 pub struct Claude {
@@ -30,6 +32,8 @@ impl Claude {
 
     /// Sends `body` to the Messages API; the forced tool's input and the usage.
     pub async fn call_tool(&self, body: Value) -> Result<(Value, i64, i64), CallError> {
+        let tool = body["tool_choice"]["name"].as_str().unwrap_or(TOOL).to_string();
+        let tool = tool.as_str();
         let response = self
             .http
             .post(format!("{}/v1/messages", self.provider.url))
@@ -60,7 +64,7 @@ impl Claude {
         let input = message
             .content
             .into_iter()
-            .find(|block| block.kind == "tool_use" && block.name.as_deref() == Some(TOOL))
+            .find(|block| block.kind == "tool_use" && block.name.as_deref() == Some(tool))
             .and_then(|block| block.input)
             .ok_or_else(malformed)?;
         Ok((input, message.usage.input_tokens, message.usage.output_tokens))
@@ -93,6 +97,76 @@ impl Claude {
             "tool_choice": {"type": "tool", "name": TOOL},
             "messages": [{"role": "user", "content": text}],
         })
+    }
+}
+
+impl Claude {
+    /// What the document in `bytes` (an image or a PDF, `media_type`) says of itself; the
+    /// model and the tokens it took.
+    pub async fn read_document(&self, bytes: &[u8], media_type: &str) -> Result<(DocumentSuggestions, String, i64, i64), CallError> {
+        use base64::Engine;
+        let block_type = if media_type == "application/pdf" { "document" } else { "image" };
+        let field = |description: &str| {
+            json!({
+                "type": "object",
+                "properties": {
+                    "value": {"type": "string", "description": description},
+                    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                },
+                "required": ["value", "confidence"],
+            })
+        };
+        let body = json!({
+            "model": self.provider.model,
+            "max_tokens": 1024,
+            "system": "You read an identity document, licence, insurance paper, bill or certificate for Softly, \
+                       which reminds its owner before it expires. Report only what the document itself shows; \
+                       leave out any field you cannot read. Dates as YYYY-MM-DD.",
+            "tools": [{
+                "name": DOCUMENT_TOOL,
+                "description": "Suggest the document's details, for its owner to review.",
+                "input_schema": {
+                    "type": "object",
+                    "properties": {
+                        "kind": field(&format!("one of {}", DOCUMENT_KINDS.join(", "))),
+                        "title": field("a short name for it, e.g. UK passport, Car insurance (Admiral)"),
+                        "issuing_country": field("ISO 3166 alpha-3 code"),
+                        "issued_on": field("YYYY-MM-DD"),
+                        "expires_on": field("YYYY-MM-DD: expiry, valid until or renewal date"),
+                        "document_number": field("the document or policy number"),
+                    },
+                },
+            }],
+            "tool_choice": {"type": "tool", "name": DOCUMENT_TOOL},
+            "messages": [{
+                "role": "user",
+                "content": [
+                    {"type": block_type, "source": {
+                        "type": "base64",
+                        "media_type": media_type,
+                        "data": base64::engine::general_purpose::STANDARD.encode(bytes),
+                    }},
+                    {"type": "text", "text": "Read this document's details."},
+                ],
+            }],
+        });
+        let (input, input_tokens, output_tokens) = self.call_tool(body).await?;
+        let read = |name: &str| {
+            let field = input.get(name)?;
+            let value = field.get("value")?.as_str()?;
+            let confidence = field.get("confidence").and_then(Value::as_f64).unwrap_or(0.5);
+            Some(Suggested::new(value, confidence))
+        };
+        let suggestions = DocumentSuggestions {
+            kind: read("kind"),
+            title: read("title"),
+            issuing_country: read("issuing_country"),
+            issued_on: read("issued_on"),
+            expires_on: read("expires_on"),
+            document_number: read("document_number"),
+        }
+        .cleaned();
+        Ok((suggestions, self.provider.model.clone(), input_tokens, output_tokens))
     }
 }
 

@@ -1,4 +1,7 @@
-//! Capture's own tables: `captures` and `capture_usage`.
+//! Capture's own tables: `captures`, `capture_usage`, `capture_settings` and
+//! `document_suggestions`.
 
 pub mod captures;
+pub mod settings;
+pub mod suggestions;
 pub mod usage;

@@ -8,15 +8,14 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{owned_document, parse_id};
-use crate::civil::parse_date;
-use crate::codes::{self, Code};
 use crate::http::error::Problem;
 use crate::http::{ApiError, page};
 use crate::http::extract::{AuthUser, Json, present};
 use crate::vault::context::Vault;
 use crate::vault::deletion;
-use crate::vault::domain::{Details, DocumentKind, parse_notes, parse_title};
-use crate::vault::events::{DocumentDeleted, DocumentDetailsChanged};
+use crate::vault::domain::DocumentKind;
+use crate::vault::editing::{self, DetailsChange};
+use crate::vault::events::DocumentDeleted;
 use crate::vault::store::{documents, quota};
 use crate::vault::views::{DocumentEnvelope, DocumentList, DocumentView};
 
@@ -118,14 +117,6 @@ pub struct UpdateDocumentRequest {
     notes: Option<Option<String>>,
 }
 
-/// The 422 for `null` sent to a field every document has.
-fn cannot_clear(field: &'static str, code: Code) -> ApiError {
-    ApiError::invalid(
-        field,
-        code,
-        format!("Every document has a {field}: send a new one or leave the field out."),
-    )
-}
 
 
 /// Change a document's details.
@@ -143,43 +134,17 @@ pub async fn update_document(
     Path(id): Path<String>,
     Json(body): Json<UpdateDocumentRequest>,
 ) -> Result<axum::Json<DocumentEnvelope>, ApiError> {
-    let mut document = owned_document(&state, &auth, &id).await?;
-    let current_date = |raw: &Option<String>, field| raw.as_deref().map(|d| parse_date(field, d)).transpose();
-    let merged = Details {
-        title: match &body.title {
-            Some(Some(raw)) => parse_title(raw)?,
-            Some(None) => return Err(cannot_clear("title", codes::TITLE_REQUIRED)),
-            None => document.title.clone(),
-        },
-        kind: match &body.kind {
-            Some(Some(raw)) => DocumentKind::parse(raw)?,
-            Some(None) => return Err(cannot_clear("kind", codes::INVALID_KIND)),
-            None => document.kind,
-        },
-        issued_on: match &body.issued_on {
-            Some(raw) => current_date(raw, "issued_on")?,
-            None => current_date(&document.issued_on, "issued_on")?,
-        },
-        expires_on: match &body.expires_on {
-            Some(raw) => current_date(raw, "expires_on")?,
-            None => current_date(&document.expires_on, "expires_on")?,
-        },
-        notes: match &body.notes {
-            Some(Some(raw)) => parse_notes(raw)?,
-            Some(None) => None,
-            None => document.notes.clone(),
-        },
+    let document = owned_document(&state, &auth, &id).await?;
+    let change = DetailsChange {
+        title: body.title,
+        kind: body.kind,
+        issued_on: body.issued_on,
+        expires_on: body.expires_on,
+        notes: body.notes,
     };
-    merged.check_dates()?;
-    document.title = merged.title;
-    document.kind = merged.kind;
-    document.issued_on = merged.issued_on.map(|d| d.to_string());
-    document.expires_on = merged.expires_on.map(|d| d.to_string());
-    document.notes = merged.notes;
+    let merged = editing::merge(&document, &change)?;
     let mut work = state.work.begin().await?;
-    document.updated_at = work.now_ms();
-    documents::update_details(work.conn(), &document).await?;
-    work.publish(&DocumentDetailsChanged::of(&document)).await?;
+    let document = editing::save(&mut work, merged).await?;
     work.commit().await?;
     Ok(axum::Json(DocumentEnvelope {
         document: DocumentView::from(&document),

@@ -3,6 +3,7 @@
 //! recordings are real, spoken by espeak-ng and converted by ffmpeg.
 
 mod audio;
+mod documents;
 mod flow;
 mod limits;
 mod providers;

@@ -188,6 +188,13 @@ fn title(sentence: &str, words: &[Word], taken: &[bool]) -> String {
     }
 }
 
+/// The date written at the start of `text` (in its first two words), read as the
+/// extractor reads dates: how a document's labelled dates are read.
+pub fn date_in(text: &str, today: &Today) -> Option<Date> {
+    let words = words(text);
+    (0..words.len().min(2)).find_map(|i| when::date_at(&words, i, today)).map(|f| f.date)
+}
+
 fn format_time(time: Time) -> String {
     format!("{:02}:{:02}", time.hour(), time.minute())
 }
