@@ -6,7 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { softlyBinary } from "./softly.mjs";
+import { fakesBinary, softlyBinary } from "./softly.mjs";
 
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -25,7 +25,36 @@ function decodeMail(raw) {
   return raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-export async function startSoftly() {
+/** The fake Deepgram and Anthropic (testbed's fakes, their real wire): their URLs and keys,
+ * and `stop`. `says` is what every recording transcribes to; `toolInput` what the model answers. */
+export async function startFakes({ says = "", toolInput = null } = {}) {
+  const child = spawn(fakesBinary(), [], {
+    env: { PATH: process.env.PATH, FAKE_DEEPGRAM_SAYS: says, ...(toolInput ? { FAKE_ANTHROPIC_TOOL_INPUT: JSON.stringify(toolInput) } : {}) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const first = await new Promise((resolve, reject) => {
+    let buffered = "";
+    child.stdout.on("data", (chunk) => {
+      buffered += String(chunk);
+      const end = buffered.indexOf("\n");
+      if (end >= 0) resolve(buffered.slice(0, end));
+    });
+    child.on("exit", (code) => reject(new Error(`fake-providers exited with ${code}`)));
+    setTimeout(() => reject(new Error("fake-providers did not start in 10 s")), 10_000);
+  });
+  const urls = JSON.parse(first);
+  return {
+    env: {
+      DEEPGRAM_URL: urls.deepgram_url,
+      DEEPGRAM_API_KEY: urls.deepgram_key,
+      ANTHROPIC_URL: urls.anthropic_url,
+      ANTHROPIC_API_KEY: urls.anthropic_key,
+    },
+    stop: () => child.kill("SIGTERM"),
+  };
+}
+
+export async function startSoftly({ env = {} } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "softly-web-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -41,6 +70,7 @@ export async function startSoftly() {
       JOB_POLL_INTERVAL_MS: "100",
       LOG_FORMAT: "json",
       RUST_LOG: "warn",
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,2 +1,2 @@
-/** The softly binary the web checks run against (see softly.mjs). */
 export function softlyBinary(): string;
+export function fakesBinary(): string;

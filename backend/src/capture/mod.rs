@@ -67,6 +67,8 @@ pub const CAPABILITY: Definition = Definition {
 /// and this month's use against the limits.
 #[derive(Debug, Serialize, ToSchema)]
 struct CaptureProfile {
+    /// Which ways of capturing are on, this month's use, and AI document reading.
+    #[schema(inline)]
     capture: CaptureFeatures,
 }
 

@@ -9,6 +9,7 @@ import { Loading } from "./ui";
 
 const NAV = [
   { href: "/today", label: "Today" },
+  { href: "/capture", label: "Capture" },
   { href: "/items", label: "Items" },
   { href: "/vault", label: "Vault" },
   { href: "/settings", label: "Settings" },

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState, type FormEvent } from "react";
+import { DocumentSuggestions } from "@/components/document-suggestions";
 import { SignedIn } from "@/components/shell";
 import { useFileUrl } from "@/components/thumbnail";
 import { Button, Field, Input, Loading, PageTitle, ProblemNotice, Select, TextArea, fieldError, formProblem } from "@/components/ui";
@@ -159,6 +160,7 @@ function DocumentScreen() {
           </dl>
         </div>
       )}
+      {!editing && doc.status === "ready" && <DocumentSuggestions doc={doc} onApplied={() => void loaded.reload()} />}
     </>
   );
 }

@@ -154,6 +154,47 @@ function Reminders() {
   );
 }
 
+function AiReading() {
+  const me = useMe();
+  const { reload } = useSession();
+  const form = useSubmit([]);
+  if (!me.capture.ai_document_reading_available) {
+    return (
+      <Section title="AI document reading">
+        <p className="text-sm">
+          This server has no AI model set up, so your documents are never sent anywhere to be read. Softly still finds labelled dates
+          in PDFs on its own server.
+        </p>
+      </Section>
+    );
+  }
+  const on = me.capture.ai_document_reading;
+  const toggle = () =>
+    form.run(async () => {
+      await call(api.PATCH("/v1/capture/settings", { body: { ai_document_reading: !on } }));
+      await reload();
+    });
+  return (
+    <Section title="AI document reading">
+      <p className="mb-2 text-sm">
+        When this is on, each document you add from now on is sent to Claude, Anthropic&apos;s AI model, which reads its kind, dates and
+        number and suggests them for you to check. Nothing changes until you apply a suggestion. Document numbers are kept only as their
+        last four characters.
+      </p>
+      <p className="mb-4 text-sm">
+        Documents you already keep are sent only when you ask, one at a time. When this is off, no document is sent anywhere.
+      </p>
+      <p className="mb-3 text-sm font-semibold" role="status">
+        AI document reading is {on ? "on" : "off"}.
+      </p>
+      <ProblemNotice problem={form.rest} />
+      <Button variant={on ? "quiet" : "primary"} onClick={toggle}>
+        {on ? "Turn off AI document reading" : "Turn on AI document reading"}
+      </Button>
+    </Section>
+  );
+}
+
 function Password() {
   const form = useSubmit(["current_password", "new_password"]);
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -268,6 +309,7 @@ export default function Page() {
       <PageTitle>Settings</PageTitle>
       <Profile />
       <Reminders />
+      <AiReading />
       <Password />
       <Devices />
       <DeleteAccount />

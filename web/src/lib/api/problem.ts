@@ -57,10 +57,12 @@ export function explain(problem: ApiProblem): string {
     case 415:
       return `That kind of file is not supported. ${problem.detail}`;
     case 429:
+      if (problem.code === "capture_limit_reached") return problem.detail;
       return problem.retryAfter
         ? `Too many attempts. Try again in ${waitInWords(problem.retryAfter)}.`
         : "Too many attempts. Try again in a little while.";
     case 503:
+      if (problem.code === "capture_unavailable") return problem.detail;
       return "Softly is busy or down for a moment. Try again shortly.";
     default:
       return problem.detail || "Something went wrong. Try again.";

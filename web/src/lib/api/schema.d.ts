@@ -224,6 +224,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/capture/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether documents may be read by AI. */
+        get: operations["show_capture_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Turn AI document reading on or off. */
+        patch: operations["update_capture_settings"];
+        trace?: never;
+    };
+    "/v1/captures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The captures not accepted yet: processing, ready for review, or failed. */
+        get: operations["list_captures"];
+        put?: never;
+        /** Capture something to remember: typed text (JSON) or a recording (multipart). */
+        post: operations["take_capture"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/captures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One capture: its status, transcript and proposals. */
+        get: operations["show_capture"];
+        put?: never;
+        post?: never;
+        /**
+         * Discard a capture: it, its transcript and any recording still kept are deleted. Items
+         *     already accepted from it stay.
+         */
+        delete: operations["discard_capture"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/captures/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a capture: create the reviewed items, with their reminders. */
+        post: operations["accept_capture"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/captures/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try a failed capture again (the reason it failed may have passed: a busy provider). */
+        post: operations["retry_capture"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/documents": {
         parameters: {
             query?: never;
@@ -326,6 +417,45 @@ export interface paths {
         get: operations["download_file"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/{id}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What reading the document suggests. */
+        get: operations["show_suggestions"];
+        put?: never;
+        /**
+         * Read the document now: by Claude when AI document reading is on (any document, also
+         *     one stored before it was turned on), else a PDF's text on the server.
+         */
+        post: operations["read_document_now"];
+        /** Dismiss the suggestions; the document stays as it is. */
+        delete: operations["dismiss_suggestions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/{id}/suggestions/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply reviewed suggestions to the document (its expiry item follows, as for any edit). */
+        post: operations["accept_suggestions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -622,12 +752,92 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptRequest: {
+            /**
+             * @description The items to create: proposals' `item`s as the person left them (edited, some left
+             *     out). Each is checked as `POST /v1/items` checks it.
+             */
+            proposals: components["schemas"]["NewItemRequest"][];
+        };
+        /**
+         * @description The details as the person reviewed them; an absent field is left as the document has
+         *     it, `null` clears it.
+         */
+        AcceptSuggestions: {
+            title?: string | null;
+            kind?: string | null;
+            /** Format: date */
+            issued_on?: string | null;
+            /** Format: date */
+            expires_on?: string | null;
+            /** @description E.g. the issuing country and the masked number, if the person wants them kept. */
+            notes?: string | null;
+        };
+        /** @description A recording to capture. */
+        AudioForm: {
+            /**
+             * Format: binary
+             * @description The recording: WebM/Opus, Ogg, WAV, MP4/M4A, MP3 or FLAC, decided by its bytes;
+             *     at most CAPTURE_MAX_AUDIO_BYTES (10 MiB) and CAPTURE_MAX_AUDIO_SECS (5 minutes).
+             */
+            file: string;
+        };
         CalendarAddress: {
             /**
              * @description Subscribe to this address in Apple Calendar, Google Calendar or any iCalendar
              *     client. Keep it private: whoever has it sees your items.
              */
             calendar_url: string;
+        };
+        CaptureEnvelope: {
+            capture: components["schemas"]["CaptureView"];
+        };
+        CaptureList: {
+            /** @description Captures not accepted yet, newest first (at most 50). */
+            captures: components["schemas"]["CaptureView"][];
+        };
+        CaptureSettings: {
+            /**
+             * @description Whether documents may be sent to Claude (Anthropic) to be read into suggested
+             *     details. Off until turned on; documents stored before it was turned on are read
+             *     only when asked.
+             */
+            ai_document_reading: boolean;
+            /**
+             * Format: date-time
+             * @description When it was turned on.
+             */
+            ai_document_reading_since?: string | null;
+            /** @description Whether this server can read documents by AI at all (it has a model key). */
+            ai_document_reading_available: boolean;
+        };
+        CaptureView: {
+            id: string;
+            /** @description audio or text. */
+            source: string;
+            /**
+             * @description processing, ready (proposals to review), failed (see `failure_reason`; retry it)
+             *     or accepted.
+             */
+            status: string;
+            failure_reason?: string | null;
+            /** @description What was said (or typed). Present once transcribed. */
+            transcript?: string | null;
+            /** @description What it proposes, once ready; each is accepted (perhaps edited) or left out. */
+            proposals: components["schemas"]["Proposal"][];
+            /** @description claude or local: what read the text. */
+            reader?: string | null;
+            /**
+             * Format: double
+             * @description The recording's length, once known.
+             */
+            audio_seconds?: number | null;
+            /** @description The items made from it, once accepted. */
+            item_ids: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         ChangePasswordRequest: {
             current_password: string;
@@ -682,6 +892,15 @@ export interface components {
             documents: components["schemas"]["DocumentView"][];
             /** @description Pass as `cursor` for the next page; absent on the last page. */
             next_cursor?: string | null;
+        };
+        /** @description What a reading suggests; a field nobody could read is absent. */
+        DocumentSuggestions: {
+            kind?: components["schemas"]["Suggested"] | null;
+            title?: components["schemas"]["Suggested"] | null;
+            issuing_country?: components["schemas"]["Suggested"] | null;
+            issued_on?: components["schemas"]["Suggested"] | null;
+            expires_on?: components["schemas"]["Suggested"] | null;
+            document_number?: components["schemas"]["Suggested"] | null;
         };
         /** @description A document as the API shows it. */
         DocumentView: {
@@ -879,6 +1098,39 @@ export interface components {
              * @description Bytes the user may keep.
              */
             storage_quota_bytes: number;
+            capture: {
+                /** @description Whether recordings are taken (the server has a speech-to-text key). */
+                voice: boolean;
+                /** @description Typed text is always taken. */
+                text: boolean;
+                /** @description What reads text: `claude`, or `local` (on the server, no model). */
+                reader: string;
+                /**
+                 * Format: int64
+                 * @description The longest recording, in seconds.
+                 */
+                max_audio_seconds: number;
+                /** Format: int64 */
+                audio_seconds_used: number;
+                /** Format: int64 */
+                audio_seconds_limit: number;
+                /**
+                 * Format: int64
+                 * @description Captures read by a model this month (local reading is not counted).
+                 */
+                extractions_used: number;
+                /** Format: int64 */
+                extractions_limit: number;
+                /**
+                 * Format: date-time
+                 * @description When this month's use starts again from zero.
+                 */
+                resets_at: string;
+                /** @description Whether the user lets documents be read by AI (`PATCH /v1/capture/settings`). */
+                ai_document_reading: boolean;
+                /** @description Whether this server can read documents by AI (it has a model key). */
+                ai_document_reading_available: boolean;
+            } & Record<string, never>;
         };
         MoveRequest: {
             /**
@@ -954,6 +1206,24 @@ export interface components {
             /** @description Stable machine-readable code, e.g. `invalid_credentials`. */
             code: string;
             field?: string | null;
+        };
+        /** @description One proposed item. */
+        Proposal: {
+            /**
+             * @description The item as it would be created, in the shape `POST /v1/items` takes: edit it,
+             *     then send it back to accept.
+             */
+            item: components["schemas"]["NewItemRequest"];
+            /**
+             * Format: double
+             * @description 0 to 1: how sure the reader is of this proposal as a whole.
+             */
+            confidence: number;
+            /**
+             * @description Fields the reader guessed rather than heard (a due date nobody said, set to
+             *     today): check these first.
+             */
+            unsure: string[];
         };
         RefreshRequest: {
             /**
@@ -1069,6 +1339,31 @@ export interface components {
              */
             until?: string | null;
         };
+        /** @description One suggested value and how sure the reader is of it (0 to 1). */
+        Suggested: {
+            value: string;
+            /** Format: double */
+            confidence: number;
+        };
+        SuggestionsEnvelope: {
+            suggestions: components["schemas"]["SuggestionsView"];
+        };
+        SuggestionsView: {
+            document_id: string;
+            /** @description reading, ready, failed (see `failure_reason`) or accepted. */
+            status: string;
+            /** @description claude or local. */
+            reader: string;
+            fields?: components["schemas"]["DocumentSuggestions"] | null;
+            failure_reason?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description Typed text to capture. */
+        TextCapture: {
+            /** @description What to remember, in plain words: "renew the car insurance before 3 March, about £420". */
+            text: string;
+        };
         /** @description The tokens of a session. */
         TokenPair: {
             /** @description JWT for `Authorization: Bearer`, valid `expires_in` seconds. */
@@ -1087,6 +1382,9 @@ export interface components {
              */
             device_token: string;
             user: components["schemas"]["UserView"];
+        };
+        UpdateCaptureSettings: {
+            ai_document_reading: boolean;
         };
         /** @description Absent leaves a field alone; `null` clears it (where it may be empty). */
         UpdateDocumentRequest: {
@@ -1631,6 +1929,396 @@ export interface operations {
             };
         };
     };
+    show_capture_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureSettings"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_capture_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCaptureSettings"];
+            };
+        };
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureSettings"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not {ai_document_reading: true|false} */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_captures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first, at most 50 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureList"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    take_capture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TextCapture"];
+                "multipart/form-data": components["schemas"]["AudioForm"];
+            };
+        };
+        responses: {
+            /** @description Taken; processing follows (poll the capture) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureEnvelope"];
+                };
+            };
+            /** @description The body cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The recording is larger than CAPTURE_MAX_AUDIO_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Neither JSON nor multipart, or the file is not audio Softly takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The text is empty or too long, or the recording is too long */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description capture_limit_reached: this month's minutes or captures are used up */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description capture_unavailable: voice capture is not configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    show_capture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Capture id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The capture */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureEnvelope"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such capture of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    discard_capture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Capture id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Discarded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such capture of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accept_capture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Capture id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted: `item_ids` names the new items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureEnvelope"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such capture of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description capture_not_ready: still processing, failed, or accepted already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No proposals, too many, or one is invalid (the detail says which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_capture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Capture id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Processing again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureEnvelope"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such capture of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description capture_not_ready: only a failed capture is retried */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This month's limits are used up */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_documents: {
         parameters: {
             query?: {
@@ -2105,6 +2793,217 @@ export interface operations {
             };
             /** @description No such document of yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    show_suggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suggestions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionsEnvelope"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such document of yours, or it was never read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_document_now: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reading; poll the suggestions */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionsEnvelope"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description ai_reading_off: turn on AI document reading first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such document of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This month's captures are used up */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description capture_unavailable: nothing on this server reads this kind of file */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismiss_suggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dismissed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No suggestions for a document of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accept_suggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptSuggestions"];
+            };
+        };
+        responses: {
+            /** @description Applied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionsEnvelope"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such document of yours, or no suggestions */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description capture_not_ready: still reading, failed, or accepted already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid (`field` names it) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
