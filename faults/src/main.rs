@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use softly_testbed::fakes::deepgram::FakeDeepgram;
 use softly_testbed::{Cluster, Options};
 
 /// What a scenario found: whether the promise held, and the figures.
@@ -32,21 +33,21 @@ impl Verdict {
 
 pub struct Settings {
     pub redis_outage: Duration,
+    /// The speech-to-text service every process is configured with (testbed's fake).
+    pub deepgram: FakeDeepgram,
 }
 
 struct Arguments {
     binary: PathBuf,
     only: Option<Vec<char>>,
-    settings: Settings,
+    redis_outage: Duration,
 }
 
 fn arguments() -> anyhow::Result<Arguments> {
     let mut parsed = Arguments {
         binary: PathBuf::from("target/debug/softly"),
         only: None,
-        settings: Settings {
-            redis_outage: Duration::from_secs(30),
-        },
+        redis_outage: Duration::from_secs(30),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -64,7 +65,7 @@ fn arguments() -> anyhow::Result<Arguments> {
             "--redis-outage-secs" => {
                 let secs: u64 = value()?.parse()?;
                 anyhow::ensure!((1..=120).contains(&secs), "--redis-outage-secs must be 1 to 120");
-                parsed.settings.redis_outage = Duration::from_secs(secs);
+                parsed.redis_outage = Duration::from_secs(secs);
             }
             other => anyhow::bail!("unknown argument {other}; see the module documentation"),
         }
@@ -87,6 +88,12 @@ async fn main() -> ExitCode {
 async fn run() -> anyhow::Result<bool> {
     let arguments = arguments()?;
     let started = Instant::now();
+    const DEEPGRAM_KEY: &str = "faults-deepgram-key";
+    let deepgram = FakeDeepgram::start(DEEPGRAM_KEY).await?;
+    let settings = Settings {
+        redis_outage: arguments.redis_outage,
+        deepgram,
+    };
     let mut cluster = Cluster::start(Options {
         binary: arguments.binary.clone(),
         replicas: 3,
@@ -94,7 +101,11 @@ async fn run() -> anyhow::Result<bool> {
         threads_per_worker: 2,
         redis: true,
         // The production task's size: scenarios h–j check every process stays under it.
-        env: vec![("MEMORY_LIMIT_MIB".into(), "1024".into())],
+        env: vec![
+            ("MEMORY_LIMIT_MIB".into(), "1024".into()),
+            ("DEEPGRAM_URL".into(), settings.deepgram.url()),
+            ("DEEPGRAM_API_KEY".into(), DEEPGRAM_KEY.into()),
+        ],
     })
     .await
     .context("while starting the testbed")?;
@@ -115,12 +126,11 @@ async fn run() -> anyhow::Result<bool> {
         }
         let began = Instant::now();
         let limit = Duration::from_secs(240);
-        let verdict =
-            match tokio::time::timeout(limit, (scenario.run)(&mut cluster, &arguments.settings)).await {
-                Ok(Ok(verdict)) => verdict,
-                Ok(Err(error)) => Verdict::new(false, format!("error: {error:#}")),
-                Err(_) => Verdict::new(false, format!("did not finish within {limit:?}")),
-            };
+        let verdict = match tokio::time::timeout(limit, (scenario.run)(&mut cluster, &settings)).await {
+            Ok(Ok(verdict)) => verdict,
+            Ok(Err(error)) => Verdict::new(false, format!("error: {error:#}")),
+            Err(_) => Verdict::new(false, format!("did not finish within {limit:?}")),
+        };
         all_passed &= verdict.pass;
         println!(
             "{}. {}: {} — {} ({:.0} s)",

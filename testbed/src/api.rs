@@ -165,6 +165,45 @@ impl Api {
     }
 }
 
+impl Api {
+    /// Sends `bytes` as a voice capture (`POST /v1/captures`, multipart).
+    pub async fn capture_audio(&self, token: &str, filename: &str, bytes: Vec<u8>) -> Outcome {
+        let started = Instant::now();
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
+        let request = self
+            .client
+            .post(format!("{}/v1/captures", self.base))
+            .bearer_auth(token)
+            .header("x-forwarded-for", some_address())
+            .multipart(reqwest::multipart::Form::new().part("file", part));
+        self.finish(request, started).await
+    }
+}
+
+/// A PCM WAV of `seconds` of a 440 Hz tone at 8 kHz, 16-bit mono: a recording to capture.
+pub fn tone_wav(seconds: u32) -> Vec<u8> {
+    let samples = 8_000 * seconds;
+    let data = samples * 2;
+    let mut wav = Vec::with_capacity(44 + data as usize);
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + data).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes());
+    wav.extend_from_slice(&8_000u32.to_le_bytes());
+    wav.extend_from_slice(&16_000u32.to_le_bytes());
+    wav.extend_from_slice(&2u16.to_le_bytes());
+    wav.extend_from_slice(&16u16.to_le_bytes());
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&data.to_le_bytes());
+    for n in 0..samples {
+        let sample = (f64::from(n) * 440.0 * std::f64::consts::TAU / 8_000.0).sin() * 8_000.0;
+        wav.extend_from_slice(&(sample as i16).to_le_bytes());
+    }
+    wav
+}
+
 /// The access token of a token pair.
 pub fn access_token(pair: &Value) -> anyhow::Result<String> {
     pair["access_token"]

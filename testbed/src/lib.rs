@@ -18,7 +18,7 @@ mod process;
 mod redis;
 mod softly;
 
-pub use api::{Api, Outcome, PASSWORD, access_token, pdf, some_address, unique};
+pub use api::{Api, Outcome, PASSWORD, access_token, pdf, some_address, tone_wav, unique};
 pub use cluster::{Cluster, Options};
 pub use haproxy::Haproxy;
 pub use moto::Moto;

@@ -1,5 +1,6 @@
 //! The scenarios, in the order they run; each breaks one thing and checks a promise.
 
+mod capture_killed;
 mod image_bombs;
 mod password_spray;
 mod postgres_restart;
@@ -41,7 +42,7 @@ macro_rules! scenario {
     };
 }
 
-pub const ALL: [Scenario; 12] = [
+pub const ALL: [Scenario; 13] = [
     scenario!('a', "rolling restart", rolling_restart),
     scenario!('b', "replica killed", replica_killed),
     scenario!('c', "worker killed and frozen", worker_faults),
@@ -54,6 +55,7 @@ pub const ALL: [Scenario; 12] = [
     scenario!('j', "sign-in storm", sign_in_storm),
     scenario!('k', "upload slots", upload_slots),
     scenario!('l', "reminder storm", reminder_storm),
+    scenario!('m', "worker killed mid-transcription", capture_killed),
 ];
 
 /// Brings back whatever a scenario left stopped, and waits until the proxy sees every
