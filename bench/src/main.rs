@@ -6,10 +6,13 @@
 //! open items listed (5,000 of them), and the reminder sweep over a million items (see
 //! `items.rs`).
 //!
-//! `bench/run [--seconds N] [--connections N] [--database-url URL] [--sweep-only]`. The load
+//! Then a capture from being taken to ready to review, against the fake providers.
+//!
+//! `bench/run [--seconds N] [--connections N] [--database-url URL] [--sweep-only] [--capture-only]`. The load
 //! generator shares the machine with the server: compare the two endpoints' ratios
 //! within one run rather than absolute numbers across machines.
 
+mod capture;
 mod deployment;
 mod items;
 mod load;
@@ -26,6 +29,8 @@ struct Options {
     database_url: Option<String>,
     /// Only the reminder sweep (quick to repeat while tuning it).
     sweep_only: bool,
+    /// Only the capture latencies.
+    capture_only: bool,
 }
 
 fn options() -> anyhow::Result<Options> {
@@ -34,6 +39,7 @@ fn options() -> anyhow::Result<Options> {
         connections: 32,
         database_url: None,
         sweep_only: false,
+        capture_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -43,6 +49,7 @@ fn options() -> anyhow::Result<Options> {
             "--connections" => options.connections = value()?.parse()?,
             "--database-url" => options.database_url = Some(value()?),
             "--sweep-only" => options.sweep_only = true,
+            "--capture-only" => options.capture_only = true,
             other => anyhow::bail!("unknown option {other}; see the module documentation"),
         }
     }
@@ -59,6 +66,9 @@ async fn main() -> anyhow::Result<()> {
     let options = options()?;
     if options.sweep_only {
         return sweeps(&options).await;
+    }
+    if options.capture_only {
+        return captures(&options).await;
     }
     let server = server::Server::start(options.database_url.as_deref()).await?;
     println!(
@@ -135,8 +145,24 @@ async fn main() -> anyhow::Result<()> {
         server.peak_rss_kib()? as f64 / 1024.0
     );
     server.stop().await?;
+    captures(&options).await?;
     sweeps(&options).await?;
     deployments(&options, duration).await;
+    Ok(())
+}
+
+/// A capture from being taken to ready, on SQLite and (with `--database-url`) PostgreSQL.
+async fn captures(options: &Options) -> anyhow::Result<()> {
+    let servers = std::iter::once(None).chain(options.database_url.as_deref().map(Some));
+    for server in servers {
+        println!(
+            "capture, taken to ready, {} (fake providers on loopback, answering at once):",
+            if server.is_some() { "postgres" } else { "sqlite" }
+        );
+        for figures in capture::run(server).await? {
+            println!("  {}", figures.line());
+        }
+    }
     Ok(())
 }
 

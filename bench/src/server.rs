@@ -18,6 +18,11 @@ pub struct Server {
 impl Server {
     /// Starts `target/release/softly` (or `$SOFTLY_BIN`) and waits for its first 200.
     pub async fn start(database_url: Option<&str>) -> anyhow::Result<Self> {
+        Self::start_with(database_url, &[]).await
+    }
+
+    /// As [`Server::start`], with more environment.
+    pub async fn start_with(database_url: Option<&str>, env: &[(&str, String)]) -> anyhow::Result<Self> {
         let binary = std::env::var("SOFTLY_BIN").unwrap_or_else(|_| "target/release/softly".into());
         anyhow::ensure!(
             std::path::Path::new(&binary).exists(),
@@ -34,6 +39,7 @@ impl Server {
             // Room for the 100 MiB upload the bench sends.
             .env("VAULT_MAX_UPLOAD_BYTES", (256u64 << 20).to_string())
             .env("VAULT_QUOTA_BYTES", (1u64 << 30).to_string())
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .kill_on_drop(true);
@@ -68,7 +74,11 @@ impl Server {
     /// Signs a bench user up and in; returns the access token.
     pub async fn signed_in_token(&self) -> anyhow::Result<String> {
         let client = reqwest::Client::new();
-        let credentials = json!({"email": "bench@example.com", "password": "a long bench password"});
+        let email = format!(
+            "bench-{}@example.com",
+            self.base.rsplit(':').next().unwrap_or("0")
+        );
+        let credentials = json!({"email": email, "password": "a long bench password"});
         let mut signup = credentials.clone();
         signup["name"] = json!("Bench");
         let status = client

@@ -72,7 +72,7 @@ pub async fn run(cluster: &mut Cluster, settings: &Settings) -> anyhow::Result<V
         .await?;
     let audio_left = cluster
         .moto
-        .object_keys(&format!("captures/"))
+        .object_keys("captures/")
         .await?
         .iter()
         .filter(|k| k.contains(&id))
