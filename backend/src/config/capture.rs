@@ -1,7 +1,7 @@
 //! Capture's providers and limits: Deepgram for speech (`DEEPGRAM_API_KEY`), Claude for
 //! understanding text (`ANTHROPIC_API_KEY`), each optional — without Deepgram voice
 //! capture is off; without Anthropic text is read by the local extractor — and the
-//! monthly limits per user.
+//! monthly limits per user. A key still holding the SSM placeholder `unset` counts as none.
 
 use std::time::Duration;
 
@@ -32,6 +32,11 @@ pub struct CaptureConfig {
     pub extractions_per_month: u64,
 }
 
+/// The value Terraform gives every SSM parameter until an operator sets it: a provider
+/// key still holding it is not configured (that way of capturing is off), rather than a
+/// key every call would have refused.
+pub const SSM_PLACEHOLDER: &str = "unset";
+
 /// Claude's small, fast model: extraction is a short structured answer.
 pub const DEFAULT_ANTHROPIC_MODEL: &str = "claude-haiku-4-5";
 
@@ -39,6 +44,7 @@ impl CaptureConfig {
     pub fn from_lookup(lookup: Lookup<'_>) -> Result<Self, ConfigError> {
         let provider = |key: &str, url: &'static str, default_url: &str, model: &str, default_model: &str| {
             lookup(key)
+                .filter(|secret| secret.trim() != SSM_PLACEHOLDER)
                 .map(|secret| -> Result<Provider, ConfigError> {
                     Ok(Provider {
                         url: parse_origin(url, lookup(url), default_url)?,
@@ -120,5 +126,38 @@ impl CaptureConfig {
             format!("CAPTURE_EXTRACTIONS_PER_MONTH={}", self.extractions_per_month),
         ]);
         lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<CaptureConfig, ConfigError> {
+        let vars: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        CaptureConfig::from_lookup(&|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn keys_turn_providers_on_and_the_ssm_placeholder_does_not() {
+        let none = config(&[]).unwrap();
+        assert!(none.deepgram.is_none() && none.anthropic.is_none());
+        let placeholder = config(&[("DEEPGRAM_API_KEY", "unset"), ("ANTHROPIC_API_KEY", "unset")]).unwrap();
+        assert!(placeholder.deepgram.is_none() && placeholder.anthropic.is_none());
+        let on = config(&[
+            ("DEEPGRAM_API_KEY", "dg"),
+            ("ANTHROPIC_API_KEY", "sk"),
+            ("ANTHROPIC_MODEL", "claude-x"),
+        ])
+        .unwrap();
+        assert_eq!(on.deepgram.unwrap().url, "https://api.deepgram.com");
+        let claude = on.anthropic.unwrap();
+        assert_eq!((claude.key.expose(), claude.model.as_str()), ("sk", "claude-x"));
+        assert!(config(&[("DEEPGRAM_API_KEY", "dg"), ("DEEPGRAM_URL", "ftp://x")]).is_err());
+        assert!(config(&[("CAPTURE_CALL_TIMEOUT_SECS", "0")]).is_err());
+        assert!(config(&[("CAPTURE_MAX_AUDIO_BYTES", "0")]).is_err());
     }
 }
