@@ -13,6 +13,7 @@ async fn me_shows_the_signed_in_user(backend: Backend) {
     assert_eq!(
         keys,
         [
+            "capture",
             "created_at",
             "email",
             "email_verified",
@@ -25,6 +26,8 @@ async fn me_shows_the_signed_in_user(backend: Backend) {
     );
     assert_eq!(me["storage_used_bytes"], 0);
     assert_eq!(me["storage_quota_bytes"], 1024 * 1024 * 1024);
+    assert_eq!(me["capture"]["voice"], false);
+    assert_eq!(me["capture"]["reader"], "local");
 }
 
 async fn patch_me_changes_name_and_time_zone(backend: Backend) {

@@ -29,8 +29,9 @@ async fn the_vaults_own_tables_keep_every_document_upload_and_usage(backend: Bac
         sqlx::query(sql).execute(db.pool()).await.unwrap();
     }
 
-    // Version 5 (the vault's own tables), 6 (upload reservations) and 7 (items).
-    assert_eq!(startup::migrate(&db).await.unwrap(), 3);
+    // Version 5 (the vault's own tables), 6 (upload reservations), 7 (items), 8 and 9
+    // (capture).
+    assert_eq!(startup::migrate(&db).await.unwrap(), 5);
     let usage: Vec<(String, i64, Option<i64>)> =
         sqlx::query_as("SELECT user_id, used_bytes, quota_bytes FROM vault_usage ORDER BY user_id")
             .fetch_all(db.pool())
