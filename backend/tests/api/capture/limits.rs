@@ -58,3 +58,56 @@ async fn extractions_past_the_limit_are_refused_until_the_month_turns(backend: B
         StatusCode::ACCEPTED
     );
 }
+
+/// `softly usage` on the application's own database: the month's calls per provider and
+/// model, one line each; a month that is not YYYY-MM is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn softly_usage_reports_the_months_calls() {
+    let capture = CaptureApp::spawn(
+        Backend::Sqlite,
+        Providers {
+            voice: false,
+            claude: true,
+        },
+        &[],
+    )
+    .await;
+    capture.claude.answers(json!({"items": []}));
+    for _ in 0..2 {
+        let token = capture.user().await;
+        assert_eq!(capture.captured_text(&token, "call mum").await["status"], "ready");
+    }
+    let usage = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_softly"))
+            .arg("usage")
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .env("SOFTLY_DATA_DIR", &capture.app.data_dir)
+            .output()
+            .unwrap()
+    };
+    let output = usage(&[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = String::from_utf8(output.stdout).unwrap();
+    let line = report
+        .lines()
+        .find(|l| l.starts_with("anthropic"))
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(
+        line.contains("claude-haiku-4-5") && line.contains("calls      2") && line.contains("users     2"),
+        "{line}"
+    );
+    let empty = usage(&["--month", "2020-01"]);
+    assert!(
+        String::from_utf8(empty.stdout)
+            .unwrap()
+            .contains("no provider calls")
+    );
+    let refused = usage(&["--month", "2020-13"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("YYYY-MM"));
+}
