@@ -2,13 +2,16 @@
 //! public [`DocumentEditor`], other capabilities (capture applies reviewed suggestions).
 //! One merge, one validation, and the details-changed event in the caller's change.
 
+use serde::Deserialize;
 use sqlx::AnyConnection;
+use utoipa::ToSchema;
 
 use super::domain::{Details, DocumentKind, parse_notes, parse_title};
 use super::events::DocumentDetailsChanged;
 use super::store::documents::{self, Document};
 use crate::civil::parse_date;
 use crate::codes;
+use crate::http::extract::present;
 use crate::invalid::Invalid;
 use crate::platform::work::UnitOfWork;
 
@@ -21,6 +24,43 @@ pub struct DetailsChange {
     pub issued_on: Option<Option<String>>,
     pub expires_on: Option<Option<String>>,
     pub notes: Option<Option<String>>,
+}
+
+/// Changes to a document's details, as clients send them (`PATCH /v1/documents/{id}`,
+/// and reviewed suggestions): absent leaves a field alone; `null` clears it (where it may
+/// be empty).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateDocumentRequest {
+    /// Cannot be cleared: `null` is refused.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub title: Option<Option<String>>,
+    /// Cannot be cleared: `null` is refused.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub kind: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub issued_on: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub expires_on: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
+}
+
+impl From<UpdateDocumentRequest> for DetailsChange {
+    fn from(request: UpdateDocumentRequest) -> Self {
+        Self {
+            title: request.title,
+            kind: request.kind,
+            issued_on: request.issued_on,
+            expires_on: request.expires_on,
+            notes: request.notes,
+        }
+    }
 }
 
 /// `document` with `change` applied, every field checked and the dates in order.

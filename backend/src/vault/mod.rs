@@ -32,7 +32,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use deletion::DeleteObjects;
-pub use editing::{DetailsChange, DocumentEditor, EditError};
+pub use editing::{DetailsChange, DocumentEditor, EditError, UpdateDocumentRequest};
 pub use events::{DocumentDeleted, DocumentDetailsChanged, DocumentStored};
 pub use reading::{DocumentFile, DocumentReader, ReadError};
 pub use lookup::{DocumentLookup, DocumentSummary};

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use reqwest::Method;
-use softly_testbed::fakes::Reply;
+use softly_testbed::fakes::{Reply, Scripted};
 use softly_testbed::{Cluster, access_token, tone_wav};
 
 use crate::{Settings, Verdict};

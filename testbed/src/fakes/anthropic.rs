@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use super::{Received, Reply, Script, request_id, serve};
+use super::{Script, Scripted, request_id, respond, serve};
 
 pub struct FakeAnthropic {
     pub address: SocketAddr,
@@ -54,15 +54,11 @@ impl FakeAnthropic {
     pub fn answers(&self, tool_input: Value) {
         *self.state.tool_input.lock().unwrap() = tool_input;
     }
+}
 
-    /// Queues what the next calls get, in order.
-    pub fn script(&self, replies: impl IntoIterator<Item = Reply>) {
-        self.state.script.replies.lock().unwrap().extend(replies);
-    }
-
-    /// Every request received so far.
-    pub fn received(&self) -> Vec<Received> {
-        self.state.script.received.lock().unwrap().clone()
+impl Scripted for FakeAnthropic {
+    fn scripted(&self) -> &Script {
+        &self.state.script
     }
 }
 
@@ -115,39 +111,24 @@ async fn messages(State(state): State<Arc<Shared>>, request: axum::extract::Requ
         Ok(tool) => tool,
         Err(message) => return invalid(&message),
     };
-    match state.script.next() {
-        Reply::Answer => answer(&state, &request, tool),
-        Reply::Slow(wait) => {
-            tokio::time::sleep(wait).await;
-            answer(&state, &request, tool)
-        }
-        Reply::Malformed => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            "{\"content\": [",
-        )
-            .into_response(),
-        Reply::Status { status, retry_after } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let mut response = match status.as_u16() {
-                429 => error(
-                    status,
-                    "rate_limit_error",
-                    "Number of request tokens has exceeded your per-minute rate limit",
-                ),
-                529 => error(status, "overloaded_error", "Overloaded"),
-                401 => error(status, "authentication_error", "invalid x-api-key"),
-                400 => invalid("messages: at least one message is required"),
-                _ => error(status, "api_error", "Internal server error"),
-            };
-            if let Some(seconds) = retry_after {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-            }
-            response
-        }
-    }
+    let by_status = |status: StatusCode| match status.as_u16() {
+        429 => error(
+            status,
+            "rate_limit_error",
+            "Number of request tokens has exceeded your per-minute rate limit",
+        ),
+        529 => error(status, "overloaded_error", "Overloaded"),
+        401 => error(status, "authentication_error", "invalid x-api-key"),
+        400 => invalid("messages: at least one message is required"),
+        _ => error(status, "api_error", "Internal server error"),
+    };
+    respond(
+        state.script.next(),
+        || answer(&state, &request, tool),
+        "{\"content\": [",
+        by_status,
+    )
+    .await
 }
 
 /// The request's shape as the real API checks it; the forced tool's name, if any.

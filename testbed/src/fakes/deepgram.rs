@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::json;
 
-use super::{Received, Reply, Script, request_id, serve};
+use super::{Script, Scripted, request_id, respond, serve};
 
 pub struct FakeDeepgram {
     pub address: SocketAddr,
@@ -61,15 +61,11 @@ impl FakeDeepgram {
     pub fn reports_duration(&self, seconds: f64) {
         *self.state.duration_secs.lock().unwrap() = seconds;
     }
+}
 
-    /// Queues what the next calls get, in order.
-    pub fn script(&self, replies: impl IntoIterator<Item = Reply>) {
-        self.state.script.replies.lock().unwrap().extend(replies);
-    }
-
-    /// Every request received so far.
-    pub fn received(&self) -> Vec<Received> {
-        self.state.script.received.lock().unwrap().clone()
+impl Scripted for FakeDeepgram {
+    fn scripted(&self) -> &Script {
+        &self.state.script
     }
 }
 
@@ -114,42 +110,27 @@ async fn listen(State(state): State<Arc<Shared>>, request: axum::extract::Reques
             "Bad Request: failed to process audio: corrupt or unsupported data",
         );
     }
-    match state.script.next() {
-        Reply::Answer => answer(&state, &body),
-        Reply::Slow(wait) => {
-            tokio::time::sleep(wait).await;
-            answer(&state, &body)
-        }
-        Reply::Malformed => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            "{\"metadata\": ",
-        )
-            .into_response(),
-        Reply::Status { status, retry_after } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let mut response = match status.as_u16() {
-                429 => refusal(
-                    status,
-                    "TOO_MANY_REQUESTS",
-                    "Too many requests. Please try again later.",
-                ),
-                401 => refusal(status, "INVALID_AUTH", "Invalid credentials."),
-                400 => refusal(
-                    status,
-                    "Bad Request",
-                    "Bad Request: failed to process audio: corrupt or unsupported data",
-                ),
-                _ => refusal(status, "INTERNAL_SERVER_ERROR", "An internal error occurred."),
-            };
-            if let Some(seconds) = retry_after {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-            }
-            response
-        }
-    }
+    let by_status = |status: StatusCode| match status.as_u16() {
+        429 => refusal(
+            status,
+            "TOO_MANY_REQUESTS",
+            "Too many requests. Please try again later.",
+        ),
+        401 => refusal(status, "INVALID_AUTH", "Invalid credentials."),
+        400 => refusal(
+            status,
+            "Bad Request",
+            "Bad Request: failed to process audio: corrupt or unsupported data",
+        ),
+        _ => refusal(status, "INTERNAL_SERVER_ERROR", "An internal error occurred."),
+    };
+    respond(
+        state.script.next(),
+        || answer(&state, &body),
+        "{\"metadata\": ",
+        by_status,
+    )
+    .await
 }
 
 fn answer(state: &Shared, body: &Bytes) -> Response {

@@ -12,6 +12,9 @@ use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
 /// What the fake does with the next call; when the script is empty, it answers.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
@@ -44,7 +47,7 @@ impl Received {
 
 /// The script and the record, shared by a fake's handlers.
 #[derive(Default)]
-struct Script {
+pub struct Script {
     replies: Mutex<VecDeque<Reply>>,
     received: Mutex<Vec<Received>>,
 }
@@ -69,6 +72,55 @@ impl Script {
             headers,
             body: body.to_vec(),
         });
+    }
+}
+
+/// What every fake offers a test: a script for its next answers, and what it received.
+pub trait Scripted {
+    fn scripted(&self) -> &Script;
+
+    /// Queues what the next calls get, in order.
+    fn script(&self, replies: impl IntoIterator<Item = Reply>) {
+        self.scripted().replies.lock().unwrap().extend(replies);
+    }
+
+    /// Every request received so far.
+    fn received(&self) -> Vec<Received> {
+        self.scripted().received.lock().unwrap().clone()
+    }
+}
+
+/// The response `reply` asks for: `answer` (now, or after a wait), a 200 whose JSON is cut
+/// off after `cut_off`, or `refusal(status)` in the provider's error shape, with
+/// `retry-after` when the script gives one.
+async fn respond(
+    reply: Reply,
+    answer: impl FnOnce() -> Response,
+    cut_off: &'static str,
+    refusal: impl FnOnce(StatusCode) -> Response,
+) -> Response {
+    match reply {
+        Reply::Answer => answer(),
+        Reply::Slow(wait) => {
+            tokio::time::sleep(wait).await;
+            answer()
+        }
+        Reply::Malformed => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            cut_off,
+        )
+            .into_response(),
+        Reply::Status { status, retry_after } => {
+            let mut response =
+                refusal(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+            if let Some(seconds) = retry_after {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            response
+        }
     }
 }
 

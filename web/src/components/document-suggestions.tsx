@@ -5,9 +5,9 @@ import Link from "next/link";
 import { useEffect, useState, type FormEvent } from "react";
 import { api, call, type Document, type Schemas } from "@/lib/api/client";
 import { ApiProblem } from "@/lib/api/problem";
-import { DOCUMENT_KINDS } from "@/lib/documents";
 import { useMe } from "@/lib/session";
 import { useLoad } from "@/lib/use-load";
+import { DocumentKindOptions } from "./document-kinds";
 import { Button, Field, Input, Loading, ProblemNotice, Select, TextArea, fieldError, formProblem } from "./ui";
 
 type Suggested = Schemas["Suggested"];
@@ -137,11 +137,7 @@ export function DocumentSuggestions({ doc, onApplied }: { doc: Document; onAppli
         <Field label="Kind" hint={hint(f.kind)} error={error("kind")}>
           {(fid, d) => (
             <Select id={fid} name="kind" defaultValue={f.kind?.value ?? doc.kind} aria-describedby={d}>
-              {Object.entries(DOCUMENT_KINDS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
+              <DocumentKindOptions />
             </Select>
           )}
         </Field>

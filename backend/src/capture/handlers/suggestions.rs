@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::capture::allowance::ensure_allowed;
@@ -16,9 +16,9 @@ use crate::capture::store::settings;
 use crate::codes;
 use crate::http::ApiError;
 use crate::http::error::Problem;
-use crate::http::extract::{AuthUser, Json, PathId, present};
+use crate::http::extract::{AuthUser, Json, PathId};
 use crate::platform::time::rfc3339;
-use crate::vault::{DetailsChange, EditError, ReadError};
+use crate::vault::{DetailsChange, EditError, ReadError, UpdateDocumentRequest};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SuggestionsView {
@@ -121,32 +121,10 @@ pub async fn read_document_now(
     Ok((StatusCode::ACCEPTED, envelope(&reading)))
 }
 
-/// The details as the person reviewed them; an absent field is left as the document has
-/// it, `null` clears it.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AcceptSuggestions {
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
-    pub title: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
-    pub kind: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, format = Date)]
-    pub issued_on: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, format = Date)]
-    pub expires_on: Option<Option<String>>,
-    /// E.g. the issuing country and the masked number, if the person wants them kept.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Option<Option<String>>,
-}
 
 /// Apply reviewed suggestions to the document (its expiry item follows, as for any edit).
 #[utoipa::path(post, path = "/documents/{id}/suggestions/accept", tag = "capture", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Document id")), request_body = AcceptSuggestions,
+    params(("id" = String, Path, description = "Document id")), request_body = UpdateDocumentRequest,
     responses(
         (status = 200, description = "Applied", body = SuggestionsEnvelope),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -158,7 +136,7 @@ pub async fn accept_suggestions(
     State(state): State<Captures>,
     auth: AuthUser,
     PathId(id): PathId,
-    Json(body): Json<AcceptSuggestions>,
+    Json(body): Json<UpdateDocumentRequest>,
 ) -> Result<axum::Json<SuggestionsEnvelope>, ApiError> {
     let mut work = state.work.begin().await?;
     let mut reading = suggestions::of_document(work.conn(), &auth.user_id, &id)
@@ -167,13 +145,7 @@ pub async fn accept_suggestions(
     if reading.status != "ready" {
         return Err(CaptureError::NotReady(format!("The suggestions are {}: nothing to apply.", reading.status)).into());
     }
-    let change = DetailsChange {
-        title: body.title,
-        kind: body.kind,
-        issued_on: body.issued_on,
-        expires_on: body.expires_on,
-        notes: body.notes,
-    };
+    let change = DetailsChange::from(body);
     state
         .editor
         .apply(&mut work, &auth.user_id, &id, &change)

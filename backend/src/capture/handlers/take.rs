@@ -18,7 +18,7 @@ use crate::capture::views::CaptureEnvelope;
 use crate::codes;
 use crate::http::ApiError;
 use crate::http::error::Problem;
-use crate::http::extract::{AuthUser, Json};
+use crate::http::extract::{AuthUser, Json, declared_length, limited};
 use crate::platform::storage::ObjectKey;
 use crate::text::has_hidden;
 
@@ -27,7 +27,7 @@ pub const MAX_TEXT_CHARS: usize = 5000;
 /// Room for the form's part headers beyond the audio itself.
 const MULTIPART_OVERHEAD: u64 = 16 * 1024;
 /// The largest JSON body (5000 characters of up to 4 bytes, and quoting).
-const MAX_JSON_BYTES: usize = 64 * 1024;
+const MAX_JSON_BYTES: u64 = 64 * 1024;
 
 /// Typed text to capture.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -85,9 +85,7 @@ pub async fn take_capture(
 }
 
 async fn text(state: &Captures, user_id: &str, request: Request) -> Result<Capture, ApiError> {
-    let (parts, body) = request.into_parts();
-    let limited = axum::body::Body::new(http_body_util::Limited::new(body, MAX_JSON_BYTES));
-    let Json(body) = Json::<TextCapture>::from_request(Request::from_parts(parts, limited), state).await?;
+    let Json(body) = Json::<TextCapture>::from_request(limited(request, MAX_JSON_BYTES), state).await?;
     let text = body.text.trim();
     if text.is_empty() || text.chars().count() > MAX_TEXT_CHARS || has_hidden(text) {
         return Err(ApiError::invalid(
@@ -115,18 +113,12 @@ async fn audio(state: &Captures, user_id: &str, request: Request) -> Result<Capt
     }
     let limit = state.limits.max_audio_bytes;
     let body_limit = limit + MULTIPART_OVERHEAD;
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared = declared_length(request.headers());
     if declared.is_some_and(|length| length > body_limit) {
         return Err(too_large(limit));
     }
     ensure_allowed(state, user_id, Some(None)).await?;
-    let (parts, body) = request.into_parts();
-    let limited = axum::body::Body::new(http_body_util::Limited::new(body, body_limit as usize));
-    let mut multipart = Multipart::from_request(Request::from_parts(parts, limited), state)
+    let mut multipart = Multipart::from_request(limited(request, body_limit), state)
         .await
         .map_err(rejected)?;
     let mut audio: Option<Vec<u8>> = None;

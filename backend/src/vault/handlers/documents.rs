@@ -5,16 +5,16 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use super::{owned_document, parse_id};
 use crate::http::error::Problem;
 use crate::http::{ApiError, page};
-use crate::http::extract::{AuthUser, Json, present};
+use crate::http::extract::{AuthUser, Json};
 use crate::vault::context::Vault;
 use crate::vault::deletion;
 use crate::vault::domain::DocumentKind;
-use crate::vault::editing::{self, DetailsChange};
+use crate::vault::editing::{self, DetailsChange, UpdateDocumentRequest};
 use crate::vault::events::DocumentDeleted;
 use crate::vault::store::{documents, quota};
 use crate::vault::views::{DocumentEnvelope, DocumentList, DocumentView};
@@ -94,28 +94,6 @@ pub async fn show_document(
     }))
 }
 
-/// Absent leaves a field alone; `null` clears it (where it may be empty).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateDocumentRequest {
-    /// Cannot be cleared: `null` is refused.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
-    title: Option<Option<String>>,
-    /// Cannot be cleared: `null` is refused.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
-    kind: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, format = Date)]
-    issued_on: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, format = Date)]
-    expires_on: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
-    notes: Option<Option<String>>,
-}
 
 
 
@@ -135,14 +113,7 @@ pub async fn update_document(
     Json(body): Json<UpdateDocumentRequest>,
 ) -> Result<axum::Json<DocumentEnvelope>, ApiError> {
     let document = owned_document(&state, &auth, &id).await?;
-    let change = DetailsChange {
-        title: body.title,
-        kind: body.kind,
-        issued_on: body.issued_on,
-        expires_on: body.expires_on,
-        notes: body.notes,
-    };
-    let merged = editing::merge(&document, &change)?;
+    let merged = editing::merge(&document, &DetailsChange::from(body))?;
     let mut work = state.work.begin().await?;
     let document = editing::save(&mut work, merged).await?;
     work.commit().await?;

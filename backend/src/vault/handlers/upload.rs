@@ -3,14 +3,14 @@
 
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use utoipa::ToSchema;
 
 use super::{Landed, new_document, sniffed};
 use crate::codes;
 use crate::http::ApiError;
 use crate::http::error::Problem;
-use crate::http::extract::AuthUser;
+use crate::http::extract::{AuthUser, declared_length, limited};
 use crate::vault::admit::{admit, ensure_room, ensure_verified};
 use crate::vault::context::Vault;
 use crate::vault::domain::{DetailsInput, Filename};
@@ -56,11 +56,7 @@ pub async fn upload_document(
 ) -> Result<(StatusCode, axum::Json<DocumentEnvelope>), ApiError> {
     let limit = state.limits.max_upload_bytes;
     let body_limit = limit + MULTIPART_OVERHEAD;
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared = declared_length(request.headers());
     if declared.is_some_and(|length| length > body_limit) {
         return Err(ApiError::PAYLOAD_TOO_LARGE);
     }
@@ -73,9 +69,7 @@ pub async fn upload_document(
     .await?;
 
     // The route has no default body limit; this one stops reading at the first byte past it.
-    let (parts, body) = request.into_parts();
-    let limited = axum::body::Body::new(http_body_util::Limited::new(body, body_limit as usize));
-    let mut multipart = Multipart::from_request(Request::from_parts(parts, limited), &state)
+    let mut multipart = Multipart::from_request(limited(request, body_limit), &state)
         .await
         .map_err(rejected)?;
 

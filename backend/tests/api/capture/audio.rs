@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::Value;
 use softly::platform::storage::ObjectKey;
-use softly_testbed::fakes::Reply;
+use softly_testbed::fakes::{Reply, Scripted};
 
 use super::{CaptureApp, DEEPGRAM_KEY, Providers, SPOKEN, recording, rows, silence};
 use crate::vault::Setup;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use softly_testbed::fakes::Scripted;
 
 use super::{CaptureApp, Providers, rows};
 use crate::helpers::{Backend, bearer};
@@ -77,6 +78,12 @@ impl CaptureApp {
         panic!("document {id} still being read after ten seconds");
     }
 
+    /// Asks for the document to be read now.
+    async fn read_now(&self, token: &str, id: &str) -> reqwest::Response {
+        let path = format!("/v1/documents/{id}/suggestions");
+        self.app.send(Method::POST, &path, token, None).await
+    }
+
     async fn set_ai_reading(&self, token: &str, on: bool) -> Value {
         let response = self
             .app
@@ -111,15 +118,7 @@ async fn documents_reach_the_model_only_after_opting_in_and_accepted_suggestions
     // Off: nothing is sent, in the background or on request.
     let before = capture.stored(&token, "passport.png", png(40, 30)).await;
     assert_eq!(capture.suggestions(&token, &before).await, None);
-    let refused = capture
-        .app
-        .send(
-            Method::POST,
-            &format!("/v1/documents/{before}/suggestions"),
-            &token,
-            None,
-        )
-        .await;
+    let refused = capture.read_now(&token, &before).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert_eq!(refused.json::<Value>().await.unwrap()["code"], "ai_reading_off");
     assert!(capture.claude.received().is_empty());
@@ -131,15 +130,7 @@ async fn documents_reach_the_model_only_after_opting_in_and_accepted_suggestions
     assert_eq!(capture.suggestions(&token, &before).await, None);
     assert!(capture.claude.received().is_empty());
     // ...only when asked.
-    let asked = capture
-        .app
-        .send(
-            Method::POST,
-            &format!("/v1/documents/{before}/suggestions"),
-            &token,
-            None,
-        )
-        .await;
+    let asked = capture.read_now(&token, &before).await;
     assert_eq!(asked.status(), StatusCode::ACCEPTED);
     let read = capture.suggestions(&token, &before).await.unwrap();
     assert_eq!(read["status"], "ready", "{read}");
@@ -248,15 +239,7 @@ async fn a_pdfs_text_is_read_on_the_server_without_a_model(backend: Backend) {
     // A photo cannot be read here: not in the background, and asking says why.
     let photo = capture.stored(&token, "photo.png", png(20, 20)).await;
     assert_eq!(capture.suggestions(&token, &photo).await, None);
-    let asked = capture
-        .app
-        .send(
-            Method::POST,
-            &format!("/v1/documents/{photo}/suggestions"),
-            &token,
-            None,
-        )
-        .await;
+    let asked = capture.read_now(&token, &photo).await;
     assert_eq!(asked.status(), StatusCode::SERVICE_UNAVAILABLE);
 
     // Dismissed suggestions are gone; the document is as it was.

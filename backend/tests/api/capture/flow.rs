@@ -3,6 +3,7 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use softly_testbed::fakes::Scripted;
 
 use super::{CaptureApp, Providers, rows};
 use crate::helpers::Backend;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use softly_testbed::fakes::Reply;
+use softly_testbed::fakes::{Reply, Scripted};
 
 use super::{CaptureApp, Providers, rows};
 use crate::helpers::Backend;

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState, type FormEvent } from "react";
+import { DocumentKindOptions } from "@/components/document-kinds";
 import { DocumentSuggestions } from "@/components/document-suggestions";
 import { SignedIn } from "@/components/shell";
 import { useFileUrl } from "@/components/thumbnail";
@@ -96,11 +97,7 @@ function DocumentScreen() {
           <Field label="Kind" error={error("kind")}>
             {(fid) => (
               <Select id={fid} name="kind" defaultValue={doc.kind}>
-                {Object.entries(DOCUMENT_KINDS).map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
+                <DocumentKindOptions />
               </Select>
             )}
           </Field>

@@ -759,20 +759,6 @@ export interface components {
              */
             proposals: components["schemas"]["NewItemRequest"][];
         };
-        /**
-         * @description The details as the person reviewed them; an absent field is left as the document has
-         *     it, `null` clears it.
-         */
-        AcceptSuggestions: {
-            title?: string | null;
-            kind?: string | null;
-            /** Format: date */
-            issued_on?: string | null;
-            /** Format: date */
-            expires_on?: string | null;
-            /** @description E.g. the issuing country and the masked number, if the person wants them kept. */
-            notes?: string | null;
-        };
         /** @description A recording to capture. */
         AudioForm: {
             /**
@@ -1386,7 +1372,11 @@ export interface components {
         UpdateCaptureSettings: {
             ai_document_reading: boolean;
         };
-        /** @description Absent leaves a field alone; `null` clears it (where it may be empty). */
+        /**
+         * @description Changes to a document's details, as clients send them (`PATCH /v1/documents/{id}`,
+         *     and reviewed suggestions): absent leaves a field alone; `null` clears it (where it may
+         *     be empty).
+         */
         UpdateDocumentRequest: {
             /** @description Cannot be cleared: `null` is refused. */
             title?: string | null;
@@ -2962,7 +2952,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AcceptSuggestions"];
+                "application/json": components["schemas"]["UpdateDocumentRequest"];
             };
         };
         responses: {
