@@ -51,7 +51,8 @@ pub async fn ensure_allowed(captures: &Captures, user_id: &str, audio: Option<Op
     let model_reads = captures.extractor.name() != "local";
     if model_reads && used.extractions >= limits.extractions_per_month {
         return Err(CaptureError::LimitReached(format!(
-            "This month's {} captures are used up; they start again on {when} ({resets}).",
+            "This month's {} readings by AI (captures and documents) are used up; they start again on {when} ({resets}). \
+             Typing a date yourself always works.",
             limits.extractions_per_month
         )));
     }

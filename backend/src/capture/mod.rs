@@ -13,6 +13,7 @@ mod context;
 pub mod domain;
 mod error;
 mod handlers;
+mod maintenance;
 mod process;
 mod providers;
 mod reading;
@@ -21,12 +22,14 @@ mod store;
 mod views;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub use maintenance::PurgeStaleRecordings;
 pub use process::ProcessCapture;
 pub use report::month_report;
 
@@ -38,8 +41,10 @@ use crate::items::ItemDrafts;
 use crate::platform::db::Migration;
 use crate::platform::events::Subscriptions;
 use crate::platform::jobs::JobRegistry;
+use crate::platform::schedule::Schedule;
 use crate::vault::{DocumentDeleted, DocumentEditor, DocumentReader, DocumentStored};
 use context::{Captures, Limits};
+use maintenance::PurgeStaleRecordingsHandler;
 use process::ProcessCaptureHandler;
 use reading::{ForgetDeletedDocument, ForgetDeletedUser, ReadDocument, ReadDocumentHandler, ReadNewDocument};
 use providers::anthropic::Claude;
@@ -84,7 +89,7 @@ struct CaptureFeatures {
     max_audio_seconds: i64,
     audio_seconds_used: i64,
     audio_seconds_limit: i64,
-    /// Captures read by a model this month (local reading is not counted).
+    /// Texts and documents read by a model this month (reading on the server is not counted).
     extractions_used: i64,
     extractions_limit: i64,
     /// When this month's use starts again from zero.
@@ -141,8 +146,8 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
     wiring.profile_section(SectionFn::new(move |user_id: String| {
         let captures = profile.clone();
         async move {
-            let used = allowance::used(&captures, &user_id).await?;
-            let settings = store::settings::get(captures.db.pool(), &user_id).await?;
+            let month = allowance::month_of(captures.clock.now_ms());
+            let (used, ai_document_reading) = store::usage::with_setting(captures.db.pool(), &user_id, &month).await?;
             let limits = captures.limits;
             Ok(CaptureProfile {
                 capture: CaptureFeatures {
@@ -155,7 +160,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
                     extractions_used: used.extractions,
                     extractions_limit: limits.extractions_per_month,
                     resets_at: allowance::resets_at(captures.clock.now_ms()).to_string(),
-                    ai_document_reading: settings.ai_document_reading,
+                    ai_document_reading,
                     ai_document_reading_available: captures.claude.is_some(),
                 },
             })
@@ -163,7 +168,13 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
     }));
     let jobs = JobRegistry::new()
         .register::<ProcessCapture, _>(ProcessCaptureHandler(captures.clone()))
-        .register::<ReadDocument, _>(ReadDocumentHandler(captures.clone()));
+        .register::<ReadDocument, _>(ReadDocumentHandler(captures.clone()))
+        .register::<PurgeStaleRecordings, _>(PurgeStaleRecordingsHandler(captures.clone()));
+    let schedule = Schedule::new().every(
+        "capture.purge_stale_recordings",
+        Duration::from_secs(24 * 3600),
+        PurgeStaleRecordings {},
+    );
     let subscriptions = Subscriptions::new()
         .on::<UserDeleted, _>("capture.forget_deleted_user", ForgetDeletedUser(captures.clone()))
         .on::<DocumentStored, _>("capture.read_new_document", ReadNewDocument(captures.clone()))
@@ -171,6 +182,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
     Ok(Capability::new(routes().with_state(captures.clone()))
         .file_routes(file_routes().with_state(captures))
         .jobs(jobs)
+        .schedule(schedule)
         .subscriptions(subscriptions))
 }
 

@@ -26,7 +26,8 @@ pub struct CaptureConfig {
     /// `CAPTURE_MAX_AUDIO_BYTES` (10 MiB) and `CAPTURE_MAX_AUDIO_SECS` (300).
     pub max_audio_bytes: u64,
     pub max_audio_secs: u64,
-    /// `CAPTURE_AUDIO_MINUTES_PER_MONTH` (60) and `CAPTURE_EXTRACTIONS_PER_MONTH` (300),
+    /// `CAPTURE_AUDIO_MINUTES_PER_MONTH` (60) and `CAPTURE_EXTRACTIONS_PER_MONTH` (300: texts
+    /// and documents read by a model),
     /// per user and calendar month (UTC), until plans set them.
     pub audio_minutes_per_month: u64,
     pub extractions_per_month: u64,

@@ -1,5 +1,6 @@
 //! `POST /v1/captures/{id}/accept`: the proposals the person kept, as they edited them,
-//! become items — all in one transaction with the capture marked accepted, or none.
+//! become items — all in one transaction with the capture marked accepted, or none. What
+//! was said is not kept past that: the transcript and proposals are cleared.
 
 use axum::extract::State;
 use serde::Deserialize;
@@ -71,6 +72,8 @@ pub async fn accept_capture(
     tracing::info!(capture_id = %capture.id, items = item_ids.len(), "capture accepted");
     capture.status = CaptureStatus::Accepted;
     capture.item_ids = item_ids;
+    capture.transcript = None;
+    capture.proposals = None;
     capture.updated_at = now;
     Ok(CaptureEnvelope::of(&capture))
 }

@@ -203,8 +203,12 @@ pub async fn fail(conn: &mut AnyConnection, id: &str, reason: &str, now: i64) ->
     Ok(())
 }
 
+/// Accepted: the items' ids are kept; the transcript and proposals, their job done, are not.
 pub async fn set_accepted(conn: &mut AnyConnection, id: &str, item_ids: &[String], now: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE captures SET status = 'accepted', item_ids = $2, updated_at = $3 WHERE id = $1")
+    sqlx::query(
+        "UPDATE captures SET status = 'accepted', item_ids = $2, transcript = NULL, proposals = NULL,
+             updated_at = $3 WHERE id = $1",
+    )
         .bind(id)
         .bind(serde_json::to_string(item_ids).expect("ids serialise"))
         .bind(now)
@@ -216,6 +220,29 @@ pub async fn set_accepted(conn: &mut AnyConnection, id: &str, item_ids: &[String
 pub async fn delete<'e>(db: impl Executor<'e, Database = Any>, id: &str) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM captures WHERE id = $1").bind(id).execute(db).await?;
     Ok(())
+}
+
+/// Forgets the recordings of captures that failed before `failed_before` (at most `limit`);
+/// answers their keys, for the caller to delete in the same change.
+pub async fn forget_stale_recordings(
+    conn: &mut AnyConnection,
+    failed_before: i64,
+    limit: i64,
+    now: i64,
+) -> sqlx::Result<Vec<String>> {
+    let stale: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, audio_key FROM captures
+         WHERE status = 'failed' AND audio_key IS NOT NULL AND updated_at < $1
+         ORDER BY updated_at LIMIT $2",
+    )
+    .bind(failed_before)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, _) in &stale {
+        clear_audio(conn, id, now).await?;
+    }
+    Ok(stale.into_iter().map(|(_, key)| key).collect())
 }
 
 /// Deletes every capture of `user_id`; answers the audio keys they still held.

@@ -47,14 +47,42 @@ pub async fn record(conn: &mut AnyConnection, call: &Call<'_>) -> sqlx::Result<(
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Used {
     pub audio_ms: i64,
-    /// Extractions by a model (the local extractor costs nothing and is not counted).
+    /// Texts and documents read by a model (reading on the server costs nothing and is
+    /// not counted).
     pub extractions: i64,
+}
+
+/// What the profile shows: the month's use and the AI reading setting, in one query (it
+/// is read on every `GET /v1/me`).
+pub async fn with_setting<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user_id: &str,
+    month: &str,
+) -> sqlx::Result<(Used, bool)> {
+    let row = sqlx::query(
+        "SELECT
+             CAST(COALESCE((SELECT SUM(audio_ms) FROM capture_usage WHERE user_id = $1 AND month = $2), 0) AS BIGINT)
+                 AS audio_ms,
+             CAST((SELECT COUNT(*) FROM capture_usage WHERE user_id = $1 AND month = $2 AND call <> 'transcription')
+                 AS BIGINT) AS extractions,
+             CAST(COALESCE((SELECT ai_document_reading FROM capture_settings WHERE user_id = $1), 0) AS BIGINT)
+                 AS ai_document_reading",
+    )
+    .bind(user_id)
+    .bind(month)
+    .fetch_one(db)
+    .await?;
+    let used = Used {
+        audio_ms: sum(&row, "audio_ms")?,
+        extractions: sum(&row, "extractions")?,
+    };
+    Ok((used, sum(&row, "ai_document_reading")? != 0))
 }
 
 pub async fn of_user<'e>(db: impl Executor<'e, Database = Any>, user_id: &str, month: &str) -> sqlx::Result<Used> {
     let row = sqlx::query(
         "SELECT CAST(COALESCE(SUM(audio_ms), 0) AS BIGINT) AS audio_ms,
-                CAST(COALESCE(SUM(CASE WHEN call = 'extraction' THEN 1 ELSE 0 END), 0) AS BIGINT) AS extractions
+                CAST(COALESCE(SUM(CASE WHEN call <> 'transcription' THEN 1 ELSE 0 END), 0) AS BIGINT) AS extractions
          FROM capture_usage WHERE user_id = $1 AND month = $2",
     )
     .bind(user_id)

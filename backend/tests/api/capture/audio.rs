@@ -46,6 +46,7 @@ with_recordings!(
     a_recording_transcription_measures_too_long_fails,
     transcription_failures_are_retried_or_fail_as_they_should,
     voice_minutes_past_the_limit_are_refused,
+    a_failed_captures_recording_is_kept_a_week_for_a_retry,
 );
 
 const VOICE: Providers = Providers {
@@ -281,4 +282,71 @@ async fn voice_minutes_past_the_limit_are_refused(setup: Setup) {
         "capture_limit_reached"
     );
     taken(&capture, &token, "shorter.wav", silence(50)).await;
+}
+
+async fn a_failed_captures_recording_is_kept_a_week_for_a_retry(setup: Setup) {
+    let capture = CaptureApp::on(setup, VOICE, &[]).await;
+    let refused = Reply::Status {
+        status: 401,
+        retry_after: None,
+    };
+    capture.deepgram.script([refused.clone(), refused]);
+    let (email, pair) = capture.app.signed_in_user().await;
+    let token = crate::helpers::bearer(&pair).to_string();
+    let user = user_id(&capture, &token).await;
+    let mut failed = Vec::new();
+    for _ in 0..2 {
+        let taken = taken(&capture, &token, "note.wav", recording("wav")).await;
+        let id = taken["id"].as_str().unwrap().to_string();
+        assert_eq!(capture.settled(&token, &id).await["status"], "failed");
+        failed.push(id);
+    }
+    let stored = |id: &str| ObjectKey::parse(&format!("captures/{user}/{id}/audio")).unwrap();
+    let store = capture.app.wired.platform.storage.clone();
+    let purge = || crate::items::enqueue(&capture.app, softly::capture::PurgeStaleRecordings {});
+
+    // Six days on, both recordings are still there for a retry.
+    capture.app.clock.advance(Duration::from_secs(6 * 24 * 3600));
+    purge().await;
+    for id in &failed {
+        assert!(store.size(&stored(id)).await.unwrap().is_some());
+    }
+    let pair = capture.app.login_ok(&email, crate::helpers::PASSWORD).await;
+    let token = crate::helpers::bearer(&pair).to_string();
+    let retried = capture
+        .app
+        .send(
+            reqwest::Method::POST,
+            &format!("/v1/captures/{}/retry", failed[0]),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(retried.status(), StatusCode::ACCEPTED);
+    assert_eq!(capture.settled(&token, &failed[0]).await["status"], "ready");
+
+    // Past a week since it failed, the other's recording is deleted; a retry says so.
+    capture.app.clock.advance(Duration::from_secs(2 * 24 * 3600));
+    purge().await;
+    assert_eq!(store.size(&stored(&failed[1])).await.unwrap(), None);
+    let pair = capture.app.login_ok(&email, crate::helpers::PASSWORD).await;
+    let token = crate::helpers::bearer(&pair).to_string();
+    let retried = capture
+        .app
+        .send(
+            reqwest::Method::POST,
+            &format!("/v1/captures/{}/retry", failed[1]),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(retried.status(), StatusCode::ACCEPTED);
+    let again = capture.settled(&token, &failed[1]).await;
+    assert!(
+        again["failure_reason"]
+            .as_str()
+            .unwrap()
+            .contains("no longer kept"),
+        "{again}"
+    );
 }

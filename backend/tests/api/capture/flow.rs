@@ -50,6 +50,15 @@ async fn text_is_read_locally_and_accepted_into_items_with_reminders(backend: Ba
     let accepted: Value = accepted.json().await.unwrap();
     assert_eq!(accepted["capture"]["status"], "accepted");
     assert_eq!(accepted["capture"]["item_ids"].as_array().unwrap().len(), 2);
+    // What was said is not kept once it became items.
+    assert_eq!(
+        rows(
+            &capture.app,
+            "SELECT COUNT(*) FROM captures WHERE transcript IS NOT NULL OR proposals IS NOT NULL"
+        )
+        .await,
+        0
+    );
 
     let items = capture.app.get_json("/v1/items", &token).await["items"].clone();
     let titles: Vec<&str> = items

@@ -1102,7 +1102,7 @@ export interface components {
                 audio_seconds_limit: number;
                 /**
                  * Format: int64
-                 * @description Captures read by a model this month (local reading is not counted).
+                 * @description Texts and documents read by a model this month (reading on the server is not counted).
                  */
                 extractions_used: number;
                 /** Format: int64 */
