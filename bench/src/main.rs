@@ -8,14 +8,19 @@
 //!
 //! Then a capture from being taken to ready to review, against the fake providers.
 //!
-//! `bench/run [--seconds N] [--connections N] [--database-url URL] [--sweep-only] [--capture-only]`. The load
+//! `bench/run [--seconds N] [--connections N] [--database-url URL] [--sweep-only] [--capture-only] [--compare]`.
+//! `--compare` prints the hot path next to its references (a bare handler, single-row
+//! selects) in one table, with each ratio's target (`compare.rs`). The load
 //! generator shares the machine with the server: compare the two endpoints' ratios
 //! within one run rather than absolute numbers across machines.
 
 mod capture;
+mod compare;
 mod deployment;
 mod items;
+mod lean;
 mod load;
+mod reference;
 mod server;
 mod upload;
 
@@ -31,6 +36,8 @@ struct Options {
     sweep_only: bool,
     /// Only the capture latencies.
     capture_only: bool,
+    /// Only the hot-path table against its references.
+    compare: bool,
 }
 
 fn options() -> anyhow::Result<Options> {
@@ -40,6 +47,7 @@ fn options() -> anyhow::Result<Options> {
         database_url: None,
         sweep_only: false,
         capture_only: false,
+        compare: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -50,6 +58,11 @@ fn options() -> anyhow::Result<Options> {
             "--database-url" => options.database_url = Some(value()?),
             "--sweep-only" => options.sweep_only = true,
             "--capture-only" => options.capture_only = true,
+            "--compare" => options.compare = true,
+            "--serve-bare" => {
+                reference::serve_bare(value()?.parse()?)?;
+                std::process::exit(0);
+            }
             other => anyhow::bail!("unknown option {other}; see the module documentation"),
         }
     }
@@ -61,14 +74,25 @@ fn options() -> anyhow::Result<Options> {
     Ok(options)
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    // The bare reference handler runs in a process of its own, with its own runtime.
     let options = options()?;
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(bench(options))
+}
+
+async fn bench(options: Options) -> anyhow::Result<()> {
     if options.sweep_only {
         return sweeps(&options).await;
     }
     if options.capture_only {
         return captures(&options).await;
+    }
+    if options.compare {
+        let duration = Duration::from_secs(options.seconds);
+        return compare::run(options.database_url.as_deref(), options.connections, duration).await;
     }
     let server = server::Server::start(options.database_url.as_deref()).await?;
     println!(

@@ -41,7 +41,7 @@ pub fn api(
         .layer(from_fn_with_state(config.upload_timeout, middleware::timeout));
     let health = OpenApiRouter::new()
         .routes(routes!(health::up))
-        .with_state(platform.clone());
+        .with_state(health::Liveness::new(platform.clone()));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health)
         .nest("/v1", json.merge(files))

@@ -17,6 +17,28 @@ async fn up_answers_503_when_the_database_is_gone(backend: Backend) {
     assert_eq!(code, "database_unavailable");
 }
 
+/// `/up` checks the database at most once a second, yet a database that goes away after
+/// a good answer is reported within 2 s.
+async fn up_reports_a_database_gone_after_a_good_answer_within_two_seconds(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    assert_eq!(app.get("/up", None).await.status(), StatusCode::OK);
+    app.db.close().await;
+    let closed = std::time::Instant::now();
+    loop {
+        let status = app.get("/up", None).await.status();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            break;
+        }
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            closed.elapsed() < std::time::Duration::from_secs(2),
+            "still 200 two seconds after the database went"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(closed.elapsed() <= std::time::Duration::from_millis(2100));
+}
+
 async fn the_openapi_document_describes_every_route(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let document: Value = app.get("/openapi.json", None).await.json().await.unwrap();
@@ -161,6 +183,7 @@ async fn cors_allows_the_web_app_origin_only(backend: Backend) {
 crate::on_both_backends!(
     up_answers_200_while_the_database_answers,
     up_answers_503_when_the_database_is_gone,
+    up_reports_a_database_gone_after_a_good_answer_within_two_seconds,
     the_openapi_document_describes_every_route,
     a_file_body_is_described_as_binary,
     unknown_routes_and_methods_are_problems,

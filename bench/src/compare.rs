@@ -1,0 +1,127 @@
+//! `bench/run --compare`: the hot path next to its references, in one table — what a
+//! bare axum handler answers and what PostgreSQL selects, then Softly's `GET /up` and
+//! signed-in `GET /v1/me` on SQLite, PostgreSQL, and PostgreSQL with Redis's cache warm;
+//! each with its p99, its ratio to its reference, the target, and the server's
+//! peak RSS. The lean load generator (`lean.rs`) drives every row alike.
+
+use std::time::Duration;
+
+use crate::lean;
+use crate::load::Report;
+use crate::reference::{self, Bare};
+use crate::server::Server;
+
+struct Row {
+    label: String,
+    report: Report,
+    reference: Option<(&'static str, f64, f64)>,
+    rss_mib: Option<f64>,
+}
+
+pub async fn run(database_url: Option<&str>, connections: usize, duration: Duration) -> anyhow::Result<()> {
+    let mut rows = Vec::new();
+    let bare = Bare::start().await?;
+    let bare_report = lean::run(&bare.address, "/", None, connections, duration).await?;
+    let bare_rps = bare_report.rps;
+    drop(bare);
+    rows.push(Row {
+        label: "bare axum handler (reference)".into(),
+        report: bare_report,
+        reference: None,
+        rss_mib: None,
+    });
+    let mut select_rps = None;
+    if let Some(url) = database_url {
+        // Softly's users table, with a user in it, is what is selected from.
+        let server = Server::start(Some(url)).await?;
+        server.signed_in_token().await?;
+        server.stop().await?;
+        let (rps, p99) = reference::selects(url, connections, duration).await?;
+        select_rps = Some(rps);
+        rows.push(Row {
+            label: "single-row select, postgres (reference)".into(),
+            report: Report {
+                rps,
+                p50_ms: 0.0,
+                p99_ms: p99,
+                max_ms: 0.0,
+                errors: 0,
+            },
+            reference: None,
+            rss_mib: None,
+        });
+    }
+    let mut shapes: Vec<(&str, Option<&str>, bool)> = vec![("sqlite", None, false)];
+    if let Some(url) = database_url {
+        shapes.push(("postgres", Some(url), false));
+        shapes.push(("postgres + redis, warm", Some(url), true));
+    }
+    for (label, url, redis) in shapes {
+        let mut env = Vec::new();
+        if redis {
+            env.push((
+                "REDIS_URL",
+                std::env::var("BENCH_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into()),
+            ));
+            env.push(("REDIS_PREFIX", format!("bench-{}", std::process::id())));
+        }
+        let server = Server::start_with(url, &env).await?;
+        let token = server.signed_in_token().await?;
+        let address = server.base.trim_start_matches("http://").to_string();
+        if !redis {
+            let up = lean::run(&address, "/up", None, connections, duration).await?;
+            rows.push(Row {
+                label: format!("GET /up, {label}"),
+                report: up,
+                reference: Some(("bare", bare_rps, 0.60)),
+                rss_mib: None,
+            });
+        }
+        let me = lean::run(&address, "/v1/me", Some(&token), connections, duration).await?;
+        let reference = match (label, select_rps) {
+            ("postgres", Some(select)) => Some(("select", select, 0.60)),
+            ("sqlite", _) => Some(("bare", bare_rps, 0.40)),
+            _ => Some(("bare", bare_rps, 0.50)),
+        };
+        let rss = server.peak_rss_kib()? as f64 / 1024.0;
+        rows.push(Row {
+            label: format!("GET /v1/me, {label}"),
+            report: me,
+            reference,
+            rss_mib: Some(rss),
+        });
+        server.stop().await?;
+    }
+    println!(
+        "\nhot path, {connections} connections, {} s a row (lean HTTP/1.1 load generator on the same 2 cores):",
+        duration.as_secs()
+    );
+    println!(
+        "| {:<40} | {:>9} | {:>8} | {:>8} | {:>16} | {:>6} | {:>8} |",
+        "path", "req/s", "p50 ms", "p99 ms", "ratio (target)", "errors", "peak RSS"
+    );
+    println!(
+        "|{:-<42}|{:->11}|{:->10}|{:->10}|{:->18}|{:->8}|{:->10}|",
+        "", "", "", "", "", "", ""
+    );
+    for row in &rows {
+        let ratio = row.reference.map_or("—".to_string(), |(of, rate, target)| {
+            let ratio = row.report.rps / rate;
+            format!(
+                "{ratio:.2} of {of} ({target:.2}){}",
+                if ratio >= target { "" } else { " ✗" }
+            )
+        });
+        println!(
+            "| {:<40} | {:>9.0} | {:>8.2} | {:>8.2} | {:>16} | {:>6} | {:>8} |",
+            row.label,
+            row.report.rps,
+            row.report.p50_ms,
+            row.report.p99_ms,
+            ratio,
+            row.report.errors,
+            row.rss_mib.map_or("—".to_string(), |mib| format!("{mib:.0} MiB"))
+        );
+    }
+    Ok(())
+}
