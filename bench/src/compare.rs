@@ -36,13 +36,13 @@ pub async fn run(database_url: Option<&str>, connections: usize, duration: Durat
         let server = Server::start(Some(url)).await?;
         server.signed_in_token().await?;
         server.stop().await?;
-        let (rps, p99) = reference::selects(url, connections, duration).await?;
+        let (rps, p50, p99) = reference::selects(url, connections, duration).await?;
         select_rps = Some(rps);
         rows.push(Row {
             label: "single-row select, postgres (reference)".into(),
             report: Report {
                 rps,
-                p50_ms: 0.0,
+                p50_ms: p50,
                 p99_ms: p99,
                 max_ms: 0.0,
                 errors: 0,
@@ -97,11 +97,11 @@ pub async fn run(database_url: Option<&str>, connections: usize, duration: Durat
         duration.as_secs()
     );
     println!(
-        "| {:<40} | {:>9} | {:>8} | {:>8} | {:>16} | {:>6} | {:>8} |",
+        "| {:<40} | {:>9} | {:>8} | {:>8} | {:>26} | {:>6} | {:>8} |",
         "path", "req/s", "p50 ms", "p99 ms", "ratio (target)", "errors", "peak RSS"
     );
     println!(
-        "|{:-<42}|{:->11}|{:->10}|{:->10}|{:->18}|{:->8}|{:->10}|",
+        "|{:-<42}|{:->11}|{:->10}|{:->10}|{:->28}|{:->8}|{:->10}|",
         "", "", "", "", "", "", ""
     );
     for row in &rows {
@@ -113,7 +113,7 @@ pub async fn run(database_url: Option<&str>, connections: usize, duration: Durat
             )
         });
         println!(
-            "| {:<40} | {:>9.0} | {:>8.2} | {:>8.2} | {:>16} | {:>6} | {:>8} |",
+            "| {:<40} | {:>9.0} | {:>8.2} | {:>8.2} | {:>26} | {:>6} | {:>8} |",
             row.label,
             row.report.rps,
             row.report.p50_ms,

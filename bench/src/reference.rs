@@ -61,12 +61,12 @@ impl Bare {
 }
 
 /// Single-row selects by primary key from `users` over `connections` connections for
-/// `duration`: selects per second and p99 (ms).
+/// `duration`: selects per second, p50 and p99 (ms).
 pub async fn selects(
     database_url: &str,
     connections: usize,
     duration: Duration,
-) -> anyhow::Result<(f64, f64)> {
+) -> anyhow::Result<(f64, f64, f64)> {
     let pool = PgPoolOptions::new()
         .max_connections(connections as u32)
         .min_connections(connections as u32)
@@ -103,6 +103,6 @@ pub async fn selects(
     let elapsed = started.elapsed().as_secs_f64();
     pool.close().await;
     all.sort_unstable();
-    let p99 = all[((all.len() - 1) as f64 * 0.99) as usize] as f64 / 1000.0;
-    Ok((all.len() as f64 / elapsed, p99))
+    let at = |q: f64| all[((all.len() - 1) as f64 * q) as usize] as f64 / 1000.0;
+    Ok((all.len() as f64 / elapsed, at(0.5), at(0.99)))
 }
