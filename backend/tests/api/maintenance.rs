@@ -160,7 +160,7 @@ async fn a_running_service_schedules_and_runs_its_periodic_tasks(backend: Backen
         if app
             .count("SELECT COUNT(*) FROM schedules WHERE last_run_at IS NOT NULL")
             .await
-            == 6
+            == 7
         {
             break;
         }
@@ -171,6 +171,7 @@ async fn a_running_service_schedules_and_runs_its_periodic_tasks(backend: Backen
         names,
         [
             "accounts.purge_ended",
+            "capture.purge_stale_recordings",
             "items.purge_trash",
             "items.sweep_reminders",
             "jobs.purge_dead",
