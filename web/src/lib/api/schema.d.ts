@@ -9,8 +9,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Liveness for the load balancer: 200 only when the database answers; Redis's state is
-         *     reported, not required.
+         * Liveness for the load balancer: 200 only when the database answers (checked at most
+         *     once a second, a down database reported within 2 s); Redis's state is reported, not
+         *     required.
          */
         get: operations["up"];
         put?: never;
