@@ -53,7 +53,7 @@ impl JobHandler<ProcessCapture> for ProcessCaptureHandler {
                 None => return Ok(()),
             },
         };
-        drop_audio(captures, &capture.id).await?;
+        drop_audio(captures, &capture).await?;
         let now = captures.clock.now_ms();
         let situation = Situation {
             today: today(now, &zone(&user.time_zone)),
@@ -144,7 +144,7 @@ async fn transcribe(captures: &Captures, capture: &Capture) -> anyhow::Result<Op
     }
     work.commit().await?;
     if too_long {
-        drop_audio(captures, &capture.id).await?;
+        drop_audio(captures, capture).await?;
         return Ok(None);
     }
     Ok(Some(transcript.text))
@@ -168,15 +168,13 @@ async fn read(captures: &Captures, key: &str) -> anyhow::Result<Option<Bytes>> {
     Ok(Some(bytes.freeze()))
 }
 
-/// Deletes the capture's audio, if it still has some, then forgets its key.
-async fn drop_audio(captures: &Captures, id: &str) -> anyhow::Result<()> {
-    let Some(capture) = captures::find(captures.db.pool(), id).await? else {
-        return Ok(());
-    };
+/// Deletes the capture's audio, if it still has some, then forgets its key (the key as the
+/// job read it: transcribing does not change it).
+async fn drop_audio(captures: &Captures, capture: &Capture) -> anyhow::Result<()> {
     if let Some(key) = &capture.audio_key {
         captures.store.delete(&ObjectKey::parse(key)?).await?;
         let mut conn = captures.db.pool().acquire().await?;
-        captures::clear_audio(&mut conn, id, captures.clock.now_ms()).await?;
+        captures::clear_audio(&mut conn, &capture.id, captures.clock.now_ms()).await?;
     }
     Ok(())
 }

@@ -243,15 +243,7 @@ async fn transcription_failures_are_retried_or_fail_as_they_should(setup: Setup)
         1
     );
     let id = taken_slow["id"].as_str().unwrap();
-    let retried = capture
-        .app
-        .send(
-            reqwest::Method::POST,
-            &format!("/v1/captures/{id}/retry"),
-            &token,
-            None,
-        )
-        .await;
+    let retried = capture.retry(&token, id).await;
     assert_eq!(retried.status(), StatusCode::ACCEPTED);
     assert_eq!(capture.settled(&token, id).await["status"], "ready");
 
@@ -313,15 +305,7 @@ async fn a_failed_captures_recording_is_kept_a_week_for_a_retry(setup: Setup) {
     }
     let pair = capture.app.login_ok(&email, crate::helpers::PASSWORD).await;
     let token = crate::helpers::bearer(&pair).to_string();
-    let retried = capture
-        .app
-        .send(
-            reqwest::Method::POST,
-            &format!("/v1/captures/{}/retry", failed[0]),
-            &token,
-            None,
-        )
-        .await;
+    let retried = capture.retry(&token, &failed[0]).await;
     assert_eq!(retried.status(), StatusCode::ACCEPTED);
     assert_eq!(capture.settled(&token, &failed[0]).await["status"], "ready");
 
@@ -331,15 +315,7 @@ async fn a_failed_captures_recording_is_kept_a_week_for_a_retry(setup: Setup) {
     assert_eq!(store.size(&stored(&failed[1])).await.unwrap(), None);
     let pair = capture.app.login_ok(&email, crate::helpers::PASSWORD).await;
     let token = crate::helpers::bearer(&pair).to_string();
-    let retried = capture
-        .app
-        .send(
-            reqwest::Method::POST,
-            &format!("/v1/captures/{}/retry", failed[1]),
-            &token,
-            None,
-        )
-        .await;
+    let retried = capture.retry(&token, &failed[1]).await;
     assert_eq!(retried.status(), StatusCode::ACCEPTED);
     let again = capture.settled(&token, &failed[1]).await;
     assert!(

@@ -112,6 +112,12 @@ impl CaptureApp {
         panic!("capture {id} still processing after 20 seconds");
     }
 
+    /// `POST /v1/captures/{id}/retry`.
+    pub async fn retry(&self, token: &str, id: &str) -> Response {
+        let path = format!("/v1/captures/{id}/retry");
+        self.app.send(Method::POST, &path, token, None).await
+    }
+
     pub async fn accept(&self, token: &str, id: &str, proposals: Value) -> Response {
         self.app
             .send(

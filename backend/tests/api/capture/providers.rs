@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use softly_testbed::fakes::{Reply, Scripted};
 
@@ -79,10 +79,7 @@ async fn overloaded_three_times_fails_and_a_retry_succeeds(backend: Backend) {
         StatusCode::CONFLICT
     );
 
-    let retried = capture
-        .app
-        .send(Method::POST, &format!("/v1/captures/{id}/retry"), &token, None)
-        .await;
+    let retried = capture.retry(&token, id).await;
     assert_eq!(retried.status(), StatusCode::ACCEPTED);
     let ready = capture.settled(&token, id).await;
     assert_eq!(
@@ -90,10 +87,7 @@ async fn overloaded_three_times_fails_and_a_retry_succeeds(backend: Backend) {
         (Some("ready"), None)
     );
     // Only a failed capture is retried.
-    let again = capture
-        .app
-        .send(Method::POST, &format!("/v1/captures/{id}/retry"), &token, None)
-        .await;
+    let again = capture.retry(&token, id).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
 }
 
