@@ -278,7 +278,13 @@ impl TestApp {
         let verified = self
             .post("/v1/auth/verify-email", json!({ "token": token }))
             .await;
-        assert_eq!(verified.status(), StatusCode::OK);
+        let status = verified.status();
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{}",
+            verified.text().await.unwrap_or_default()
+        );
         (email.clone(), self.login_ok(&email, PASSWORD).await)
     }
 

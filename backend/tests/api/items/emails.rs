@@ -40,7 +40,7 @@ async fn an_emailed_done_link_asks_first_and_acts_once(backend: Backend) {
     let id = item["id"].as_str().unwrap();
     items.advance_to(local_ms(due - 1.days(), "09:00", "Europe/London"));
     items.sweep().await;
-    let email = items.reminders_to(&user).pop().expect("the reminder");
+    let email = items.app.wait_for_email(&user.email, "Water", 1).await;
     let done = link(&items, &email.text, "Mark as done");
     let snooze = link(&items, &email.text, "Remind me in a week");
 
