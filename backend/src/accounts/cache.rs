@@ -7,11 +7,12 @@
 //! to its unit of work (`UnitOfWork::user_changed`), which retires them on every replica
 //! after the commit and before the change is answered.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::store::sessions::{IDLE_LIFETIME_MS, Session};
-use super::views::MeView;
-use crate::platform::cache::{Cache, Lookup, Ticket};
+use crate::platform::cache::{Cache, Confirmed, Lookup, Ticket};
 
 /// What authentication needs to know of a live session.
 #[derive(Debug, Serialize, Deserialize)]
@@ -37,15 +38,18 @@ impl LiveSession {
     }
 }
 
-pub async fn session(cache: &Cache, session_id: &str, user_id: &str) -> Lookup<LiveSession> {
+/// The live session, and, on a hit, what the lookup saw of the user's scope.
+pub async fn session(cache: &Cache, session_id: &str, user_id: &str) -> (Lookup<LiveSession>, Option<Confirmed>) {
     cache
-        .get(&format!("session:{session_id}"), &Cache::user_scope(user_id))
+        .get_confirming(&format!("session:{session_id}"), &Cache::user_scope(user_id))
         .await
 }
 
-pub async fn me(cache: &Cache, user_id: &str) -> Lookup<MeView> {
+/// The profile's JSON as cached: none of the round trip's cost when the session's
+/// lookup in this request (`confirmed`) already saw the user's scope current.
+pub async fn me(cache: &Cache, user_id: &str, confirmed: Option<&Confirmed>) -> Lookup<Arc<str>> {
     cache
-        .get(&format!("me:{user_id}"), &Cache::user_scope(user_id))
+        .get_json(&format!("me:{user_id}"), &Cache::user_scope(user_id), confirmed)
         .await
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use lettre::message::Mailbox;
 
+use super::authenticate::SessionAuthenticator;
 use super::cookie::RefreshCookie;
 use super::devices::DeviceTokens;
 use super::passwords::PasswordHasher;
@@ -30,6 +31,9 @@ pub struct Accounts {
     pub passwords: PasswordHasher,
     /// The sections other capabilities add to `GET /v1/me`.
     pub profile: Profile,
+    /// The session checks behind `authentication`, for handlers that fold the check
+    /// into their own query (`GET /v1/me`).
+    pub sessions: Arc<SessionAuthenticator>,
     pub authentication: Authentication,
     pub mail_from: Mailbox,
     pub app_url: String,

@@ -60,12 +60,13 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
     let platform = wiring.platform().clone();
     let config = &platform.config;
     let tokens = Arc::new(TokenKeys::new(&config.secret_key_bases, &config.api_url));
-    let authentication = Authentication(Arc::new(SessionAuthenticator {
+    let sessions = Arc::new(SessionAuthenticator {
         db: platform.db.clone(),
         cache: platform.cache.clone(),
         clock: platform.clock.clone(),
         tokens: tokens.clone(),
-    }));
+    });
+    let authentication = Authentication(sessions.clone());
     wiring.provide(authentication.clone())?;
     wiring.provide(Directory::new(platform.db.clone()))?;
     let hashing = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
@@ -81,6 +82,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         devices: Arc::new(DeviceTokens::new(&config.secret_key_bases)),
         passwords,
         profile: wiring.profile(),
+        sessions,
         authentication,
         mail_from: config.mail_from.clone(),
         app_url: config.app_url.clone(),

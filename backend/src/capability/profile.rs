@@ -6,65 +6,78 @@
 //! their fields join the profile's OpenAPI schema then, so the document describes the
 //! composed answer.
 
-use std::future::Future;
-use std::pin::Pin;
+use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{Object, Schema};
 use utoipa::openapi::{OpenApi, RefOr};
 
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// One value a section selects: a scalar SQL expression over the user's id, written
+/// `u.id`, and the name it is selected as (prefixed with the capability's name, so two
+/// sections never clash).
+pub struct Column {
+    pub name: &'static str,
+    pub sql: String,
+}
 
-/// Fields one capability adds to the profile.
+/// Fields one capability adds to the profile. A section's values are read in the
+/// profile's one query (the user, their session and every section: one round trip per
+/// `GET /v1/me`), so a section gives SQL, not a query of its own.
 pub trait ProfileSection: Send + Sync + 'static {
     /// The section's shape: an object schema whose properties join the profile's.
     fn schema(&self) -> RefOr<Schema>;
-    /// This user's fields.
-    fn read<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, anyhow::Result<Map<String, Value>>>;
+    /// What the section selects at `now_ms`.
+    fn columns(&self, now_ms: i64) -> Vec<Column>;
+    /// This user's fields, from the row its columns were selected into.
+    fn fields(&self, row: &AnyRow, now_ms: i64) -> anyhow::Result<Map<String, Value>>;
 }
 
-/// A section read by an async function returning a serialisable struct `T`, whose
-/// schema is `T`'s.
-pub struct SectionFn<T, F> {
-    read: F,
+/// A section that selects `columns` and decodes them into a serialisable struct `T`,
+/// whose schema is `T`'s.
+pub struct SqlSection<T, C, D> {
+    columns: C,
+    decode: D,
     _shape: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<T, F, Fut> SectionFn<T, F>
+impl<T, C, D> SqlSection<T, C, D>
 where
-    T: Serialize + ToSchema + Send + 'static,
-    F: Fn(String) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = anyhow::Result<T>> + Send + 'static,
+    T: Serialize + ToSchema + 'static,
+    C: Fn(i64) -> Vec<Column> + Send + Sync + 'static,
+    D: Fn(&AnyRow, i64) -> anyhow::Result<T> + Send + Sync + 'static,
 {
-    pub fn new(read: F) -> Self {
+    pub fn new(columns: C, decode: D) -> Self {
         Self {
-            read,
+            columns,
+            decode,
             _shape: std::marker::PhantomData,
         }
     }
 }
 
-impl<T, F, Fut> ProfileSection for SectionFn<T, F>
+impl<T, C, D> ProfileSection for SqlSection<T, C, D>
 where
-    T: Serialize + ToSchema + Send + 'static,
-    F: Fn(String) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = anyhow::Result<T>> + Send + 'static,
+    T: Serialize + ToSchema + 'static,
+    C: Fn(i64) -> Vec<Column> + Send + Sync + 'static,
+    D: Fn(&AnyRow, i64) -> anyhow::Result<T> + Send + Sync + 'static,
 {
     fn schema(&self) -> RefOr<Schema> {
         T::schema()
     }
 
-    fn read<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, anyhow::Result<Map<String, Value>>> {
-        let fields = (self.read)(user_id.to_string());
-        Box::pin(async move {
-            match serde_json::to_value(fields.await?)? {
-                Value::Object(map) => Ok(map),
-                other => anyhow::bail!("a profile section must be an object, not {other}"),
-            }
-        })
+    fn columns(&self, now_ms: i64) -> Vec<Column> {
+        (self.columns)(now_ms)
+    }
+
+    fn fields(&self, row: &AnyRow, now_ms: i64) -> anyhow::Result<Map<String, Value>> {
+        match serde_json::to_value((self.decode)(row, now_ms)?)? {
+            Value::Object(map) => Ok(map),
+            other => anyhow::bail!("a profile section must be an object, not {other}"),
+        }
     }
 }
 
@@ -78,13 +91,28 @@ impl Profile {
     /// The OpenAPI schema the sections' fields join: the answer of `GET /v1/me`.
     pub const SCHEMA: &'static str = "MeView";
 
-    /// Every section's fields for `user_id`, in the order the sections were registered.
-    pub async fn read(&self, user_id: &str) -> anyhow::Result<Map<String, Value>> {
+    /// What every section selects at `now_ms`, as a select list to follow the
+    /// profile query's own columns (empty, or starting with a comma).
+    pub fn select_list(&self, now_ms: i64) -> String {
+        let mut list = String::new();
+        for column in self.sections().iter().flat_map(|section| section.columns(now_ms)) {
+            let _ = write!(list, ", {} AS {}", column.sql, column.name);
+        }
+        list
+    }
+
+    /// Every section's fields from the row [`Profile::select_list`] was selected into,
+    /// in the order the sections were registered.
+    pub fn fields(&self, row: &AnyRow, now_ms: i64) -> anyhow::Result<Map<String, Value>> {
         let mut fields = Map::new();
-        for section in self.sections.get().map(Vec::as_slice).unwrap_or_default() {
-            fields.extend(section.read(user_id).await?);
+        for section in self.sections() {
+            fields.extend(section.fields(row, now_ms)?);
         }
         Ok(fields)
+    }
+
+    fn sections(&self) -> &[Arc<dyn ProfileSection>] {
+        self.sections.get().map(Vec::as_slice).unwrap_or_default()
     }
 
     pub(super) fn fix(&self, sections: Vec<Arc<dyn ProfileSection>>) -> anyhow::Result<()> {
@@ -96,7 +124,7 @@ impl Profile {
     /// Adds the sections' properties to the [`Profile::SCHEMA`] component: to its
     /// object part when it is a composition (`allOf`), else to the object itself.
     pub(super) fn describe(&self, openapi: &mut OpenApi) {
-        let sections = self.sections.get().map(Vec::as_slice).unwrap_or_default();
+        let sections = self.sections();
         let Some(RefOr::T(profile)) = openapi
             .components
             .as_mut()

@@ -34,7 +34,7 @@ pub use process::ProcessCapture;
 pub use report::month_report;
 
 use crate::accounts::{Directory, UserDeleted};
-use crate::capability::profile::SectionFn;
+use crate::capability::profile::SqlSection;
 use crate::capability::{Capability, Definition, Wiring};
 use crate::http::extract::Authentication;
 use crate::items::ItemDrafts;
@@ -143,11 +143,11 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         scratch,
     };
     let profile = captures.clone();
-    wiring.profile_section(SectionFn::new(move |user_id: String| {
-        let captures = profile.clone();
-        async move {
-            let month = allowance::month_of(captures.clock.now_ms());
-            let (used, ai_document_reading) = store::usage::with_setting(captures.db.pool(), &user_id, &month).await?;
+    wiring.profile_section(SqlSection::new(
+        |now| store::usage::profile_columns(&allowance::month_of(now)),
+        move |row, now| {
+            let (used, ai_document_reading) = store::usage::from_profile_row(row)?;
+            let captures = &profile;
             let limits = captures.limits;
             Ok(CaptureProfile {
                 capture: CaptureFeatures {
@@ -159,13 +159,13 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
                     audio_seconds_limit: limits.audio_ms_per_month / 1000,
                     extractions_used: used.extractions,
                     extractions_limit: limits.extractions_per_month,
-                    resets_at: allowance::resets_at(captures.clock.now_ms()).to_string(),
+                    resets_at: allowance::resets_at(now).to_string(),
                     ai_document_reading,
                     ai_document_reading_available: captures.claude.is_some(),
                 },
             })
-        }
-    }));
+        },
+    ));
     let jobs = JobRegistry::new()
         .register::<ProcessCapture, _>(ProcessCaptureHandler(captures.clone()))
         .register::<ReadDocument, _>(ReadDocumentHandler(captures.clone()))

@@ -11,10 +11,18 @@
 //! invalidation that could not reach Redis is not forgotten: until it is made good this
 //! process bypasses the cache, and as soon as Redis answers again it increments the
 //! epoch, retiring every entry of every scope. Entries also expire after a minute.
+//!
+//! Each process also keeps what it read in memory, stamped like the Redis entry. A
+//! remembered entry is served only once this request has seen, in Redis, that its
+//! scope's generation and the epoch are still the ones it was stamped with: a warm
+//! lookup is one round trip that fetches two short counters, not the entry, and a
+//! second lookup in the same scope within one request (the session, then the profile)
+//! is confirmed by the first ([`Confirmed`]) and costs none. An invalidation therefore
+//! still stops every replica's next request at once.
 
-use std::sync::Arc;
-use std::sync::LazyLock;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use redis::Script;
@@ -29,6 +37,8 @@ const ENTRY_TTL: Duration = Duration::from_secs(60);
 const GENERATION_TTL: Duration = Duration::from_secs(24 * 3600);
 /// How often a missed invalidation is retried in the background.
 const FLUSH_RETRY: Duration = Duration::from_millis(500);
+/// How many entries a process remembers; past it, it forgets them all and starts again.
+const REMEMBERED_ENTRIES: usize = 4096;
 
 /// Stores ARGV[3] under KEYS[1] only while the scope's generation (KEYS[2]) and the
 /// epoch (KEYS[3]) are those the reader saw before reading the database.
@@ -55,6 +65,14 @@ pub enum Lookup<T> {
     Bypass,
 }
 
+/// A scope's generation and the epoch as this request saw them in Redis: what a later
+/// lookup in the same scope and request compares its remembered entry with.
+#[derive(Clone, Debug)]
+pub struct Confirmed {
+    scope: String,
+    stamp: String,
+}
+
 /// The generation and epoch a reader saw before it read the database.
 pub struct Ticket {
     key: String,
@@ -64,8 +82,14 @@ pub struct Ticket {
 }
 
 /// What an entry records of the state it was read in: `{epoch}.{generation}`.
-fn stamp(epoch: &str, generation: &str) -> String {
+fn stamp_of(epoch: &str, generation: &str) -> String {
     format!("{epoch}.{generation}")
+}
+
+/// An entry this process read, as stored in Redis: its stamp and its JSON.
+struct Remembered {
+    stamp: String,
+    json: Arc<str>,
 }
 
 /// The cache of one process; a no-op without Redis.
@@ -74,6 +98,8 @@ pub struct Cache {
     redis: Option<Redis>,
     /// An invalidation did not reach Redis: bypass until the epoch moves.
     owes_flush: Arc<AtomicBool>,
+    /// What this process read, by entry key; served only once confirmed.
+    remembered: Arc<Mutex<HashMap<String, Remembered>>>,
 }
 
 impl Cache {
@@ -81,48 +107,180 @@ impl Cache {
         Self {
             redis,
             owes_flush: Arc::default(),
+            remembered: Arc::default(),
         }
     }
 
-    /// One round trip: the entry, its scope's generation and the epoch.
+    /// Whether there is a Redis to cache in.
+    pub fn is_on(&self) -> bool {
+        self.redis.is_some()
+    }
+
+    /// The entry `key` of `scope`: one round trip.
     pub async fn get<T: DeserializeOwned>(&self, key: &str, scope: &str) -> Lookup<T> {
+        self.get_confirming(key, scope).await.0
+    }
+
+    /// As [`Cache::get`], with what this lookup saw of the scope when it was a hit: a
+    /// later lookup in the same scope and request may pass it to [`Cache::get_json`].
+    pub async fn get_confirming<T: DeserializeOwned>(
+        &self,
+        key: &str,
+        scope: &str,
+    ) -> (Lookup<T>, Option<Confirmed>) {
+        match self.lookup(key, scope, None).await {
+            (Lookup::Hit(json), confirmed) => match serde_json::from_str(&json) {
+                Ok(value) => (Lookup::Hit(value), confirmed),
+                // An entry that no longer decodes (its shape changed): read it again.
+                Err(_) => (self.ticket(key, confirmed), None),
+            },
+            (Lookup::Miss(ticket), _) => (Lookup::Miss(ticket), None),
+            (Lookup::Bypass, _) => (Lookup::Bypass, None),
+        }
+    }
+
+    /// The entry's JSON as stored: no round trip when an entry remembered here carries
+    /// the stamp `confirmed` saw, else one.
+    pub async fn get_json(&self, key: &str, scope: &str, confirmed: Option<&Confirmed>) -> Lookup<Arc<str>> {
+        self.lookup(key, scope, confirmed).await.0
+    }
+
+    async fn lookup(
+        &self,
+        key: &str,
+        scope: &str,
+        confirmed: Option<&Confirmed>,
+    ) -> (Lookup<Arc<str>>, Option<Confirmed>) {
         let Some(redis) = &self.redis else {
-            return Lookup::Bypass;
+            return (Lookup::Bypass, None);
         };
         if !self.settle_flush(redis).await {
-            return Lookup::Bypass;
+            return (Lookup::Bypass, None);
         }
-        let keys = [
-            redis.key(format_args!("cache:{key}")),
-            generation_key(redis, scope),
-            redis.key("cache-epoch"),
-        ];
-        let Some(mut values) = redis
+        let remembered = self.remembered(key);
+        if let (Some(confirmed), Some((stamp, json))) = (confirmed, &remembered)
+            && confirmed.scope == scope
+            && confirmed.stamp == *stamp
+        {
+            return (Lookup::Hit(json.clone()), Some(confirmed.clone()));
+        }
+        let counters = [generation_key(redis, scope), redis.key("cache-epoch")];
+        if let Some((stamp, json)) = remembered {
+            // Usually the entry is still current: fetch the two counters only.
+            let Some((generation, epoch)) = self.counters(redis, &counters).await else {
+                return (Lookup::Bypass, None);
+            };
+            if stamp_of(&epoch, &generation) == stamp {
+                let confirmed = Confirmed {
+                    scope: scope.to_owned(),
+                    stamp,
+                };
+                return (Lookup::Hit(json), Some(confirmed));
+            }
+        }
+        let entry_key = redis.key(format_args!("cache:{key}"));
+        let Some((generation, epoch, entry)) = self.counters_and_entry(redis, &counters, entry_key).await
+        else {
+            return (Lookup::Bypass, None);
+        };
+        let current = stamp_of(&epoch, &generation);
+        if let Some(entry) = entry
+            && let Some((entry_stamp, json)) = entry.split_once('\n')
+            && entry_stamp == current
+        {
+            let json: Arc<str> = Arc::from(json);
+            self.remember(key, &current, json.clone());
+            let confirmed = Confirmed {
+                scope: scope.to_owned(),
+                stamp: current,
+            };
+            return (Lookup::Hit(json), Some(confirmed));
+        }
+        let ticket = Ticket {
+            key: key.to_owned(),
+            scope: scope.to_owned(),
+            generation,
+            epoch,
+        };
+        (Lookup::Miss(ticket), None)
+    }
+
+    /// The scope's generation and the epoch (`None`: Redis did not answer).
+    async fn counters(&self, redis: &Redis, counters: &[String; 2]) -> Option<(String, String)> {
+        let keys = counters.clone();
+        let mut values = redis
             .call(|mut redis| async move {
                 redis::cmd("MGET")
                     .arg(&keys)
                     .query_async::<Vec<Option<String>>>(&mut redis)
                     .await
             })
-            .await
-        else {
-            return Lookup::Bypass;
-        };
+            .await?;
         let epoch = values.pop().flatten().unwrap_or_else(|| "0".into());
         let generation = values.pop().flatten().unwrap_or_else(|| "0".into());
-        if let Some(entry) = values.pop().flatten()
-            && let Some((entry_stamp, json)) = entry.split_once('\n')
-            && entry_stamp == stamp(&epoch, &generation)
-            && let Ok(value) = serde_json::from_str(json)
-        {
-            return Lookup::Hit(value);
-        }
+        Some((generation, epoch))
+    }
+
+    /// The counters and the entry, in one round trip.
+    async fn counters_and_entry(
+        &self,
+        redis: &Redis,
+        counters: &[String; 2],
+        entry_key: String,
+    ) -> Option<(String, String, Option<String>)> {
+        let keys = [entry_key, counters[0].clone(), counters[1].clone()];
+        let mut values = redis
+            .call(|mut redis| async move {
+                redis::cmd("MGET")
+                    .arg(&keys)
+                    .query_async::<Vec<Option<String>>>(&mut redis)
+                    .await
+            })
+            .await?;
+        let epoch = values.pop().flatten().unwrap_or_else(|| "0".into());
+        let generation = values.pop().flatten().unwrap_or_else(|| "0".into());
+        Some((generation, epoch, values.pop().flatten()))
+    }
+
+    /// A ticket to store `key` again in the state `confirmed` saw.
+    fn ticket<T>(&self, key: &str, confirmed: Option<Confirmed>) -> Lookup<T> {
+        let Some(confirmed) = confirmed else {
+            return Lookup::Bypass;
+        };
+        let (epoch, generation) = confirmed.stamp.split_once('.').unwrap_or(("0", "0"));
         Lookup::Miss(Ticket {
             key: key.to_owned(),
-            scope: scope.to_owned(),
-            generation,
-            epoch,
+            scope: confirmed.scope,
+            generation: generation.to_owned(),
+            epoch: epoch.to_owned(),
         })
+    }
+
+    fn remembered(&self, key: &str) -> Option<(String, Arc<str>)> {
+        let remembered = self
+            .remembered
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        remembered
+            .get(key)
+            .map(|entry| (entry.stamp.clone(), entry.json.clone()))
+    }
+
+    fn remember(&self, key: &str, stamp: &str, json: Arc<str>) {
+        let mut remembered = self
+            .remembered
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if remembered.len() >= REMEMBERED_ENTRIES && !remembered.contains_key(key) {
+            remembered.clear();
+        }
+        remembered.insert(
+            key.to_owned(),
+            Remembered {
+                stamp: stamp.to_owned(),
+                json,
+            },
+        );
     }
 
     /// Stores what the reader read, unless its scope was invalidated meanwhile.
@@ -131,17 +289,21 @@ impl Cache {
         let Ok(json) = serde_json::to_string(value) else {
             return;
         };
+        let stamp = stamp_of(&ticket.epoch, &ticket.generation);
         let mut invocation = PUT_IF_CURRENT.key(redis.key(format_args!("cache:{}", ticket.key)));
         invocation
             .key(generation_key(redis, &ticket.scope))
             .key(redis.key("cache-epoch"))
             .arg(&ticket.generation)
             .arg(&ticket.epoch)
-            .arg(format!("{}\n{json}", stamp(&ticket.epoch, &ticket.generation)))
+            .arg(format!("{stamp}\n{json}"))
             .arg(ENTRY_TTL.as_millis() as u64);
-        redis
+        let stored = redis
             .call(|mut redis| async move { invocation.invoke_async::<i64>(&mut redis).await })
             .await;
+        if stored == Some(1) {
+            self.remember(&ticket.key, &stamp, Arc::from(json));
+        }
     }
 
     /// The scope of everything cached about one user (their sessions and profile).

@@ -39,7 +39,7 @@ pub use lookup::{DocumentLookup, DocumentSummary};
 pub use maintenance::{PurgeExpiredUploads, RetryStuckDeletions};
 
 use crate::accounts::{Directory, UserDeleted};
-use crate::capability::profile::SectionFn;
+use crate::capability::profile::SqlSection;
 use crate::capability::{Capability, Definition, Wiring};
 use crate::http::extract::Authentication;
 use crate::platform::db::Migration;
@@ -103,17 +103,17 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
     wiring.provide(DocumentLookup::new(platform.db.clone()))?;
     wiring.provide(DocumentReader::new(platform.db.clone(), platform.storage.clone()))?;
     wiring.provide(DocumentEditor)?;
-    let usage = vault.clone();
-    wiring.profile_section(SectionFn::new(move |user_id: String| {
-        let vault = usage.clone();
-        async move {
-            let (used, quota) = store::quota::usage(vault.db.pool(), &user_id).await?;
+    let default_quota = vault.limits.quota_bytes as i64;
+    wiring.profile_section(SqlSection::new(
+        |_now| store::quota::profile_columns(),
+        move |row, _now| {
+            let (used, quota) = store::quota::from_profile_row(row)?;
             Ok(StorageUsage {
                 storage_used_bytes: used,
-                storage_quota_bytes: quota.unwrap_or(vault.limits.quota_bytes as i64),
+                storage_quota_bytes: quota.unwrap_or(default_quota),
             })
-        }
-    }));
+        },
+    ));
     let jobs = JobRegistry::new()
         .register::<ProcessDocument, _>(ProcessDocumentHandler { vault: vault.clone() })
         .register::<DeleteObjects, _>(DeleteObjectsHandler {

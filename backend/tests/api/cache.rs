@@ -250,3 +250,42 @@ async fn an_invalidation_missed_while_redis_was_frozen_retires_everything_once_i
     fill(&reader, "profile", "after").await;
     assert_eq!(cached(&reader, "profile").await.as_deref(), Some("after"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(softly_test_redis_server), ignore = "needs redis-server on PATH")]
+async fn an_entry_kept_in_memory_is_served_only_while_redis_confirms_it() {
+    let redis = PrivateRedis::start();
+    let prefix = fresh_prefix();
+    let (writer, reader) = (cache_on(&redis.url, &prefix), cache_on(&redis.url, &prefix));
+    fill(&reader, "profile", "before").await;
+
+    // Redis lost the entry (evicted, expired): the reader's copy still carries the
+    // scope's current stamp, which is all a warm lookup fetches.
+    let client = ::redis::Client::open(redis.url.as_str()).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let deleted: i64 = ::redis::cmd("DEL")
+        .arg(format!("{prefix}:cache:profile"))
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+    let (found, confirmed) = reader.get_confirming::<String>("profile", "scope").await;
+    assert!(matches!(found, Lookup::Hit(ref value) if value == "before"));
+    let confirmed = confirmed.expect("a hit says what it saw");
+
+    // Within one request, a second lookup in the scope needs no round trip: it answers
+    // even while Redis is frozen. Without the first one's confirmation it cannot.
+    redis.signal("-STOP");
+    let second = reader.get_json("profile", "scope", Some(&confirmed)).await;
+    assert!(matches!(second, Lookup::Hit(ref json) if &**json == "\"before\""));
+    let unconfirmed = reader.get_json("profile", "other-scope", Some(&confirmed)).await;
+    assert!(matches!(unconfirmed, Lookup::Bypass));
+    redis.signal("-CONT");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    // Another process retires the scope: the copy in memory is never served again.
+    writer.invalidate("scope").await;
+    assert_eq!(cached(&reader, "profile").await, None);
+    fill(&reader, "profile", "after").await;
+    assert_eq!(cached(&reader, "profile").await.as_deref(), Some("after"));
+}

@@ -28,6 +28,25 @@ pub struct Session {
 
 impl Session {
     pub fn is_live(&self, now: i64) -> bool {
+        Liveness {
+            revoked_at: self.revoked_at,
+            expires_at: self.expires_at,
+            last_used_at: self.last_used_at,
+        }
+        .is_live(now)
+    }
+}
+
+/// What decides whether a session is live.
+#[derive(Debug, Clone, Copy)]
+pub struct Liveness {
+    pub revoked_at: Option<i64>,
+    pub expires_at: i64,
+    pub last_used_at: i64,
+}
+
+impl Liveness {
+    pub fn is_live(&self, now: i64) -> bool {
         self.revoked_at.is_none() && now < self.expires_at && now < self.last_used_at + IDLE_LIFETIME_MS
     }
 }

@@ -16,7 +16,7 @@ pub struct User {
 
 const COLUMNS: &str = "id, email, name, password_hash, time_zone, email_verified_at, created_at";
 
-fn from_row(row: &AnyRow) -> sqlx::Result<User> {
+pub fn from_row(row: &AnyRow) -> sqlx::Result<User> {
     Ok(User {
         id: row.try_get("id")?,
         email: row.try_get("email")?,

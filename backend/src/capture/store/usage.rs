@@ -1,7 +1,10 @@
 //! The `capture_usage` table: each call that cost something, counted once per capture and
 //! kind of call, and the sums the monthly limits and `softly usage` read.
 
+use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor, Row};
+
+use crate::capability::profile::Column;
 
 /// One call's cost.
 #[derive(Debug, Clone)]
@@ -52,31 +55,39 @@ pub struct Used {
     pub extractions: i64,
 }
 
-/// What the profile shows: the month's use and the AI reading setting, in one query (it
-/// is read on every `GET /v1/me`).
-pub async fn with_setting<'e>(
-    db: impl Executor<'e, Database = Any>,
-    user_id: &str,
-    month: &str,
-) -> sqlx::Result<(Used, bool)> {
-    let row = sqlx::query(
-        "SELECT
-             CAST(COALESCE((SELECT SUM(audio_ms) FROM capture_usage WHERE user_id = $1 AND month = $2), 0) AS BIGINT)
-                 AS audio_ms,
-             CAST((SELECT COUNT(*) FROM capture_usage WHERE user_id = $1 AND month = $2 AND call <> 'transcription')
-                 AS BIGINT) AS extractions,
-             CAST(COALESCE((SELECT ai_document_reading FROM capture_settings WHERE user_id = $1), 0) AS BIGINT)
-                 AS ai_document_reading",
-    )
-    .bind(user_id)
-    .bind(month)
-    .fetch_one(db)
-    .await?;
+/// What the profile selects: the month's use and the AI reading setting (it is read on
+/// every `GET /v1/me`, in the profile's one query). `month` is `YYYY-MM`, written into
+/// the SQL as a literal (only digits and a dash are ever let through).
+pub fn profile_columns(month: &str) -> Vec<Column> {
+    let month: String = month.chars().filter(|c| c.is_ascii_digit() || *c == '-').collect();
+    vec![
+        Column {
+            name: "capture_audio_ms",
+            sql: format!(
+                "CAST(COALESCE((SELECT SUM(audio_ms) FROM capture_usage WHERE user_id = u.id AND month = '{month}'), 0) AS BIGINT)"
+            ),
+        },
+        Column {
+            name: "capture_extractions",
+            sql: format!(
+                "CAST((SELECT COUNT(*) FROM capture_usage WHERE user_id = u.id AND month = '{month}' AND call <> 'transcription') AS BIGINT)"
+            ),
+        },
+        Column {
+            name: "capture_ai_reading",
+            sql: "CAST(COALESCE((SELECT ai_document_reading FROM capture_settings WHERE user_id = u.id), 0) AS BIGINT)"
+                .into(),
+        },
+    ]
+}
+
+/// The month's use and the AI reading setting, from the profile's row.
+pub fn from_profile_row(row: &AnyRow) -> sqlx::Result<(Used, bool)> {
     let used = Used {
-        audio_ms: sum(&row, "audio_ms")?,
-        extractions: sum(&row, "extractions")?,
+        audio_ms: sum(row, "capture_audio_ms")?,
+        extractions: sum(row, "capture_extractions")?,
     };
-    Ok((used, sum(&row, "ai_document_reading")? != 0))
+    Ok((used, sum(row, "capture_ai_reading")? != 0))
 }
 
 pub async fn of_user<'e>(db: impl Executor<'e, Database = Any>, user_id: &str, month: &str) -> sqlx::Result<Used> {
@@ -133,6 +144,6 @@ pub async fn totals<'e>(db: impl Executor<'e, Database = Any>, month: &str) -> s
 }
 
 /// A SUM or COUNT, cast to BIGINT in the query (PostgreSQL's SUM is NUMERIC).
-fn sum(row: &sqlx::any::AnyRow, column: &str) -> sqlx::Result<i64> {
+fn sum(row: &AnyRow, column: &str) -> sqlx::Result<i64> {
     row.try_get::<i64, _>(column)
 }

@@ -5,7 +5,7 @@ mod body;
 mod json;
 mod path_id;
 
-pub use auth::{AuthUser, Authentication, Authenticator, UserSlot};
+pub use auth::{AuthUser, Authentication, Authenticator, Bearer, UserSlot};
 pub use body::{declared_length, limited};
 pub use json::{Json, OptionalJson, present};
 pub use path_id::PathId;

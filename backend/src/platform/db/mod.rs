@@ -5,15 +5,17 @@
 //! ids, `BIGINT` millisecond timestamps, `RETURNING`. Where the engines must differ
 //! (row locking), [`Db::backend`] says which one is on the other end.
 
+mod hot;
 mod migrations;
 
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
+pub use hot::{HotConnection, HotConnections};
 pub use migrations::{Migration, PLATFORM_MIGRATIONS, migrate};
 
 use crate::config::{Backend, DatabaseUrl};
@@ -22,6 +24,8 @@ use crate::config::{Backend, DatabaseUrl};
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    /// For the hot path's reads (`Db::hot`): half as many again as the pool.
+    hot: Arc<HotConnections>,
     backend: Backend,
 }
 
@@ -45,22 +49,19 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections.max(1))
             .acquire_timeout(acquire_timeout)
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
+            .after_connect(move |conn, _meta| Box::pin(prepare(conn, backend)))
+            .connect_with(options.clone())
             .await
             .context("while connecting to the database")?;
-        Ok(Self { pool, backend })
+        let hot_size = (max_connections as usize / 2).max(2);
+        let hot = Arc::new(HotConnections::new(options, backend, hot_size, acquire_timeout));
+        Ok(Self { pool, hot, backend })
+    }
+
+    /// A connection for one of the hot path's reads, outside the pool ([`hot`]):
+    /// pass the read's result to [`HotConnection::finish`].
+    pub async fn hot(&self) -> sqlx::Result<HotConnection<'_>> {
+        self.hot.acquire().await
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -110,8 +111,22 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        self.hot.close();
         self.pool.close().await;
     }
+}
+
+/// What every new connection is set up with: on SQLite WAL, foreign keys, a busy
+/// timeout and NORMAL synchronisation.
+async fn prepare(conn: &mut AnyConnection, backend: Backend) -> sqlx::Result<()> {
+    if backend == Backend::Sqlite {
+        conn.execute(
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {

@@ -2,7 +2,10 @@
 //! first reservation). Reserving checks and adds in one statement, so concurrent uploads
 //! serialise on the user's row and cannot together pass the quota.
 
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Executor, Row};
+
+use crate::capability::profile::Column;
 
 /// Adds `bytes` to the user's usage if the result stays within their quota (their own,
 /// or `default_quota`); answers whether it did. Call inside the admitting transaction.
@@ -59,6 +62,26 @@ pub async fn usage<'e>(
     row.map_or(Ok((0, None)), |row| {
         Ok((row.try_get("used_bytes")?, row.try_get("quota_bytes")?))
     })
+}
+
+/// What the profile selects of the user's usage: bytes used and their own quota.
+pub fn profile_columns() -> Vec<Column> {
+    vec![
+        Column {
+            name: "vault_used_bytes",
+            sql: "CAST(COALESCE((SELECT used_bytes FROM vault_usage WHERE user_id = u.id), 0) AS BIGINT)".into(),
+        },
+        Column {
+            name: "vault_quota_bytes",
+            sql: "CAST((SELECT quota_bytes FROM vault_usage WHERE user_id = u.id) AS BIGINT)".into(),
+        },
+    ]
+}
+
+/// Bytes used and the user's own quota (None: the configured default), from the
+/// profile's row.
+pub fn from_profile_row(row: &AnyRow) -> sqlx::Result<(i64, Option<i64>)> {
+    Ok((row.try_get("vault_used_bytes")?, row.try_get("vault_quota_bytes")?))
 }
 
 /// Forgets the user's usage (their account is gone).
