@@ -29,14 +29,15 @@ const FRESH_FOR: Duration = Duration::from_secs(1);
 /// up after 1 s (requests arriving meanwhile wait for it rather than reuse a stale answer).
 const PING_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// The database's last known state, shared by every `/up` request of the process.
+/// The database's last known state, shared by every `/up` request of the process
+/// (cloned per request: one reference count).
 #[derive(Clone)]
 pub struct Liveness {
-    platform: Platform,
     inner: Arc<Checked>,
 }
 
 struct Checked {
+    platform: Platform,
     started: Instant,
     /// When the last check finished, in ms since `started`; 0: never.
     at_ms: AtomicU64,
@@ -48,8 +49,8 @@ struct Checked {
 impl Liveness {
     pub fn new(platform: Platform) -> Self {
         Self {
-            platform,
             inner: Arc::new(Checked {
+                platform,
                 started: Instant::now(),
                 at_ms: AtomicU64::new(0),
                 up: AtomicBool::new(false),
@@ -67,7 +68,7 @@ impl Liveness {
         if let Some(up) = self.fresh() {
             return up;
         }
-        let up = self.platform.db.ping(PING_TIMEOUT).await;
+        let up = self.inner.platform.db.ping(PING_TIMEOUT).await;
         self.inner.up.store(up, Ordering::Release);
         let now = self.inner.started.elapsed().as_millis() as u64;
         self.inner.at_ms.store(now.max(1), Ordering::Release);
@@ -93,6 +94,7 @@ impl Liveness {
 pub async fn up(State(state): State<Liveness>) -> Result<axum::Json<Health>, ApiError> {
     if state.database_up().await {
         let redis = state
+            .inner
             .platform
             .redis
             .as_ref()

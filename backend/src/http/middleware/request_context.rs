@@ -1,4 +1,6 @@
 use std::net::SocketAddr;
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
@@ -32,7 +34,7 @@ pub async fn request_context(
         .and_then(|v| v.to_str().ok())
         .filter(|id| is_sane(id))
         .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        .unwrap_or_else(new_request_id);
     let client_ip = proxies.client_ip(peer.ip(), request.headers());
     let user = UserSlot::default();
     let method = request.method().clone();
@@ -64,7 +66,45 @@ pub async fn request_context(
     response
 }
 
+/// A UUIDv7 for a request that brought no id of its own. Its random part comes from a
+/// per-process seed mixed with a counter (splitmix64), not from the operating system:
+/// `Uuid::now_v7` asks the kernel for randomness on every call, a system call per
+/// request for an id that needs to be unique, not secret.
+fn new_request_id() -> String {
+    static SEED: LazyLock<u64> = LazyLock::new(|| uuid::Uuid::now_v7().as_u64_pair().1);
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut z = SEED.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    let mut random = [0u8; 10];
+    random[..8].copy_from_slice(&z.to_le_bytes());
+    random[8..].copy_from_slice(&(n as u16).to_le_bytes());
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as u64);
+    uuid::Builder::from_unix_timestamp_millis(millis, &random)
+        .into_uuid()
+        .to_string()
+}
+
 /// Up to 128 visible ASCII characters: anything else is replaced, not logged.
 fn is_sane(id: &str) -> bool {
     !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::new_request_id;
+
+    #[test]
+    fn new_request_ids_are_distinct_version_7_uuids() {
+        let ids: std::collections::HashSet<String> = (0..10_000).map(|_| new_request_id()).collect();
+        assert_eq!(ids.len(), 10_000);
+        for id in ids.iter().take(10) {
+            let parsed = uuid::Uuid::parse_str(id).unwrap();
+            assert_eq!(parsed.get_version_num(), 7, "{id}");
+        }
+    }
 }
