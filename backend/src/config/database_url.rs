@@ -1,4 +1,4 @@
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{ConfigError, Secret};
 
@@ -49,6 +49,21 @@ impl DatabaseUrl {
 
     pub fn expose(&self) -> &str {
         self.url.expose()
+    }
+
+    /// The SQLite database's file; None for PostgreSQL or an in-memory database.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        if self.backend != Backend::Sqlite {
+            return None;
+        }
+        let path = self
+            .expose()
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:")
+            .split('?')
+            .next()
+            .unwrap_or_default();
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
     }
 
     /// The URL without its password, for `softly config`.

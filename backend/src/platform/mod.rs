@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use cache::Cache;
+use cache::generations::Generations;
 use clock::Clock;
 use db::Db;
 use events::Events;
@@ -60,7 +61,8 @@ pub struct Platform {
 impl Platform {
     /// Connects the adapters the configuration names around `db`. With `REDIS_URL`:
     /// shared limits, the cache and job dispatch through Redis; without: limits in
-    /// memory, no cache, jobs polled from the database.
+    /// memory, jobs polled from the database, and a cache only on SQLite (in memory,
+    /// retired through a file beside the database that every process on it maps).
     pub async fn connect(config: Config, db: Db, clock: Clock) -> anyhow::Result<Self> {
         let storage = storage::connect(&config.storage, &config.secret_key_bases.current, clock.clone())?;
         let mailer = mail::connect(&config)?;
@@ -83,8 +85,18 @@ impl Platform {
             Some(redis) => jobs.with_dispatch(Dispatch::new(redis.clone())),
             None => jobs,
         };
+        let cache = match (&redis, config.database_url.sqlite_file()) {
+            (None, Some(database)) => match Generations::beside(&database) {
+                Ok(generations) => Cache::local(generations),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the cache's generations cannot be mapped: running without a cache");
+                    Cache::new(None)
+                }
+            },
+            _ => Cache::new(redis.clone()),
+        };
         Ok(Self {
-            cache: Cache::new(redis.clone()),
+            cache,
             redis,
             jobs,
             events: Events::new(),

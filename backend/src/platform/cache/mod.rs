@@ -19,11 +19,16 @@
 //! second lookup in the same scope within one request (the session, then the profile)
 //! is confirmed by the first ([`Confirmed`]) and costs none. An invalidation therefore
 //! still stops every replica's next request at once.
+//!
+//! Without Redis, on SQLite, the generations live in a file beside the database that
+//! every process on it maps into memory ([`generations`]): entries are kept in memory
+//! only, and a lookup costs no round trip at all. On PostgreSQL without Redis there is
+//! no cache (replicas on other machines could not see each other's invalidations).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use redis::Script;
 use serde::Serialize;
@@ -31,12 +36,18 @@ use serde::de::DeserializeOwned;
 
 use crate::platform::redis::Redis;
 
+pub mod generations;
+
+use generations::Generations;
+
 /// How long an entry may live without being invalidated.
 const ENTRY_TTL: Duration = Duration::from_secs(60);
 /// Generations outlive every entry that could carry them.
 const GENERATION_TTL: Duration = Duration::from_secs(24 * 3600);
 /// How often a missed invalidation is retried in the background.
 const FLUSH_RETRY: Duration = Duration::from_millis(500);
+/// The epoch of a cache without Redis: its generations cannot miss an invalidation.
+const LOCAL_EPOCH: &str = "local";
 /// How many entries a process remembers; past it, it forgets them all and starts again.
 const REMEMBERED_ENTRIES: usize = 4096;
 
@@ -90,12 +101,16 @@ fn stamp_of(epoch: &str, generation: &str) -> String {
 struct Remembered {
     stamp: String,
     json: Arc<str>,
+    /// Entries live in memory no longer than in Redis.
+    at: Instant,
 }
 
 /// The cache of one process; a no-op without Redis.
 #[derive(Clone)]
 pub struct Cache {
     redis: Option<Redis>,
+    /// Without Redis, on SQLite: the generations every process on the database shares.
+    local: Option<Arc<Generations>>,
     /// An invalidation did not reach Redis: bypass until the epoch moves.
     owes_flush: Arc<AtomicBool>,
     /// What this process read, by entry key; served only once confirmed.
@@ -106,14 +121,24 @@ impl Cache {
     pub fn new(redis: Option<Redis>) -> Self {
         Self {
             redis,
+            local: None,
             owes_flush: Arc::default(),
             remembered: Arc::default(),
         }
     }
 
-    /// Whether there is a Redis to cache in.
+    /// A cache in this process's memory whose entries are retired through `generations`
+    /// (shared by every process on the same SQLite database).
+    pub fn local(generations: Generations) -> Self {
+        Self {
+            local: Some(Arc::new(generations)),
+            ..Self::new(None)
+        }
+    }
+
+    /// Whether anything is cached.
     pub fn is_on(&self) -> bool {
-        self.redis.is_some()
+        self.redis.is_some() || self.local.is_some()
     }
 
     /// The entry `key` of `scope`: one round trip.
@@ -151,6 +176,9 @@ impl Cache {
         scope: &str,
         confirmed: Option<&Confirmed>,
     ) -> (Lookup<Arc<str>>, Option<Confirmed>) {
+        if let Some(local) = &self.local {
+            return self.lookup_local(local, key, scope);
+        }
         let Some(redis) = &self.redis else {
             return (Lookup::Bypass, None);
         };
@@ -201,6 +229,33 @@ impl Cache {
             scope: scope.to_owned(),
             generation,
             epoch,
+        };
+        (Lookup::Miss(ticket), None)
+    }
+
+    /// A lookup without Redis: the scope's generation is a load from shared memory.
+    fn lookup_local(
+        &self,
+        local: &Generations,
+        key: &str,
+        scope: &str,
+    ) -> (Lookup<Arc<str>>, Option<Confirmed>) {
+        let generation = local.current(scope).to_string();
+        let current = stamp_of(LOCAL_EPOCH, &generation);
+        if let Some((stamp, json)) = self.remembered(key)
+            && stamp == current
+        {
+            let confirmed = Confirmed {
+                scope: scope.to_owned(),
+                stamp,
+            };
+            return (Lookup::Hit(json), Some(confirmed));
+        }
+        let ticket = Ticket {
+            key: key.to_owned(),
+            scope: scope.to_owned(),
+            generation,
+            epoch: LOCAL_EPOCH.to_owned(),
         };
         (Lookup::Miss(ticket), None)
     }
@@ -263,6 +318,7 @@ impl Cache {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         remembered
             .get(key)
+            .filter(|entry| entry.at.elapsed() < ENTRY_TTL)
             .map(|entry| (entry.stamp.clone(), entry.json.clone()))
     }
 
@@ -279,17 +335,26 @@ impl Cache {
             Remembered {
                 stamp: stamp.to_owned(),
                 json,
+                at: Instant::now(),
             },
         );
     }
 
     /// Stores what the reader read, unless its scope was invalidated meanwhile.
     pub async fn put<T: Serialize>(&self, ticket: Ticket, value: &T) {
-        let Some(redis) = &self.redis else { return };
         let Ok(json) = serde_json::to_string(value) else {
             return;
         };
         let stamp = stamp_of(&ticket.epoch, &ticket.generation);
+        if let Some(local) = &self.local {
+            // Stamped with the generation seen before the read: retired at once if an
+            // invalidation came in between.
+            if local.current(&ticket.scope).to_string() == ticket.generation {
+                self.remember(&ticket.key, &stamp, Arc::from(json));
+            }
+            return;
+        }
+        let Some(redis) = &self.redis else { return };
         let mut invocation = PUT_IF_CURRENT.key(redis.key(format_args!("cache:{}", ticket.key)));
         invocation
             .key(generation_key(redis, &ticket.scope))
@@ -319,6 +384,10 @@ impl Cache {
 
     /// Retires every entry of `scope` on every replica. Call it after the change commits.
     pub async fn invalidate(&self, scope: &str) {
+        if let Some(local) = &self.local {
+            local.bump(scope);
+            return;
+        }
         let Some(redis) = &self.redis else { return };
         let key = generation_key(redis, scope);
         let done = redis

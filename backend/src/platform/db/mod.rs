@@ -43,7 +43,7 @@ impl Db {
 
         let backend = url.backend();
         if backend == Backend::Sqlite {
-            create_sqlite_folder(url.expose())?;
+            create_sqlite_folder(url)?;
         }
         let options: AnyConnectOptions = url.expose().parse().context("while parsing DATABASE_URL")?;
         let pool = AnyPoolOptions::new()
@@ -129,18 +129,11 @@ async fn prepare(conn: &mut AnyConnection, backend: Backend) -> sqlx::Result<()>
     Ok(())
 }
 
-fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:")
-        .split('?')
-        .next()
-        .unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
-        return Ok(());
-    }
-    if let Some(parent) = std::path::Path::new(path)
-        .parent()
+fn create_sqlite_folder(url: &DatabaseUrl) -> anyhow::Result<()> {
+    if let Some(parent) = url
+        .sqlite_file()
+        .as_deref()
+        .and_then(std::path::Path::parent)
         .filter(|p| !p.as_os_str().is_empty())
     {
         std::fs::create_dir_all(parent)
