@@ -35,7 +35,7 @@ pub fn serve_bare(port: u16) -> anyhow::Result<()> {
 
 /// The bare handler as a child process; killed on drop.
 pub struct Bare {
-    _child: Child,
+    child: Child,
     pub address: String,
 }
 
@@ -53,10 +53,12 @@ impl Bare {
             anyhow::ensure!(Instant::now() < deadline, "the bare handler did not listen");
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        Ok(Self {
-            _child: child,
-            address,
-        })
+        Ok(Self { child, address })
+    }
+
+    /// CPU time the handler's process has used so far.
+    pub fn cpu_time(&self) -> anyhow::Result<Duration> {
+        crate::server::cpu_time_of(self.child.id().context("the bare handler exited")?)
     }
 }
 

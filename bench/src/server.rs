@@ -151,6 +151,11 @@ impl Server {
             .context("no VmHWM in /proc status")
     }
 
+    /// CPU time the server has used so far (user + system).
+    pub fn cpu_time(&self) -> anyhow::Result<Duration> {
+        cpu_time_of(self.child.id().context("the server exited")?)
+    }
+
     /// Stops the server with SIGTERM, as ECS would, and removes its data.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(pid) = self.child.id() {
@@ -163,4 +168,20 @@ impl Server {
         anyhow::ensure!(status.success(), "softly exited with {status}");
         Ok(())
     }
+}
+
+/// CPU time process `pid` has used so far (user + system), from `/proc/<pid>/stat`.
+pub fn cpu_time_of(pid: u32) -> anyhow::Result<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // Fields after the command name (which may hold spaces) start at `state`, the third;
+    // utime and stime are the 14th and 15th.
+    let after_name = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .context("no ) in stat")?;
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let utime: u64 = fields.get(11).context("no utime")?.parse()?;
+    let stime: u64 = fields.get(12).context("no stime")?.parse()?;
+    // In USER_HZ, 100 a second on every Linux architecture /proc reports for.
+    Ok(Duration::from_millis((utime + stime) * 10))
 }
