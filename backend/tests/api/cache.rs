@@ -78,14 +78,14 @@ async fn changes_show_at_once(first: &TestApp, second: &TestApp) {
     let (_, pair) = first.verified_user().await;
     let token = bearer(&pair);
     for _ in 0..2 {
-        assert_eq!(me(&second, token).await.1["name"], "Test User");
+        assert_eq!(me(second, token).await.1["name"], "Test User");
     }
 
     let renamed = first
         .send(Method::PATCH, "/v1/me", token, Some(json!({"name": "Renamed"})))
         .await;
     assert_eq!(renamed.status(), StatusCode::OK);
-    assert_eq!(me(&second, token).await.1["name"], "Renamed");
+    assert_eq!(me(second, token).await.1["name"], "Renamed");
 
     let pdf = b"%PDF-1.7\n% a small document\n%%EOF\n".to_vec();
     let size = pdf.len();
@@ -98,12 +98,12 @@ async fn changes_show_at_once(first: &TestApp, second: &TestApp) {
         .await
         .unwrap();
     assert_eq!(uploaded.status(), StatusCode::CREATED);
-    assert_eq!(me(&second, token).await.1["storage_used_bytes"], size);
+    assert_eq!(me(second, token).await.1["storage_used_bytes"], size);
 
     let logout = first.send(Method::POST, "/v1/auth/logout", token, None).await;
     assert_eq!(logout.status(), StatusCode::NO_CONTENT);
-    assert_eq!(me(&second, token).await.0, StatusCode::UNAUTHORIZED);
-    assert_eq!(me(&first, token).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(second, token).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(first, token).await.0, StatusCode::UNAUTHORIZED);
 }
 
 async fn a_password_change_ends_other_sessions_on_every_replica(backend: Backend) {
@@ -118,7 +118,7 @@ async fn password_change_ends_sessions(first: &TestApp, second: &TestApp) {
     let other = bearer(&first.login_ok(&email, PASSWORD).await).to_string();
     let third = bearer(&first.login_ok(&email, PASSWORD).await).to_string();
     for token in [&kept, &other, &third] {
-        assert_eq!(me(&second, token).await.0, StatusCode::OK);
+        assert_eq!(me(second, token).await.0, StatusCode::OK);
     }
 
     // Ending one device's session from another replica is immediate.
@@ -131,8 +131,8 @@ async fn password_change_ends_sessions(first: &TestApp, second: &TestApp) {
         )
         .await;
     assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
-    assert_eq!(me(&second, &third).await.0, StatusCode::UNAUTHORIZED);
-    assert_eq!(me(&second, &other).await.0, StatusCode::OK);
+    assert_eq!(me(second, &third).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(second, &other).await.0, StatusCode::OK);
 
     let changed = first
         .send(
@@ -143,8 +143,8 @@ async fn password_change_ends_sessions(first: &TestApp, second: &TestApp) {
         )
         .await;
     assert_eq!(changed.status(), StatusCode::NO_CONTENT);
-    assert_eq!(me(&second, &other).await.0, StatusCode::UNAUTHORIZED);
-    assert_eq!(me(&second, &kept).await.0, StatusCode::OK);
+    assert_eq!(me(second, &other).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(second, &kept).await.0, StatusCode::OK);
 }
 
 /// The session id (`sid`) an access token carries.
