@@ -195,7 +195,7 @@ impl Cache {
         let counters = [generation_key(redis, scope), redis.key("cache-epoch")];
         if let Some((stamp, json)) = remembered {
             // Usually the entry is still current: fetch the two counters only.
-            let Some((generation, epoch)) = self.counters(redis, &counters).await else {
+            let Some((generation, epoch, _)) = self.counters(redis, &counters, None).await else {
                 return (Lookup::Bypass, None);
             };
             if stamp_of(&epoch, &generation) == stamp {
@@ -207,8 +207,7 @@ impl Cache {
             }
         }
         let entry_key = redis.key(format_args!("cache:{key}"));
-        let Some((generation, epoch, entry)) = self.counters_and_entry(redis, &counters, entry_key).await
-        else {
+        let Some((generation, epoch, entry)) = self.counters(redis, &counters, Some(entry_key)).await else {
             return (Lookup::Bypass, None);
         };
         let current = stamp_of(&epoch, &generation);
@@ -260,30 +259,15 @@ impl Cache {
         (Lookup::Miss(ticket), None)
     }
 
-    /// The scope's generation and the epoch (`None`: Redis did not answer).
-    async fn counters(&self, redis: &Redis, counters: &[String; 2]) -> Option<(String, String)> {
-        let keys = counters.clone();
-        let mut values = redis
-            .call(|mut redis| async move {
-                redis::cmd("MGET")
-                    .arg(&keys)
-                    .query_async::<Vec<Option<String>>>(&mut redis)
-                    .await
-            })
-            .await?;
-        let epoch = values.pop().flatten().unwrap_or_else(|| "0".into());
-        let generation = values.pop().flatten().unwrap_or_else(|| "0".into());
-        Some((generation, epoch))
-    }
-
-    /// The counters and the entry, in one round trip.
-    async fn counters_and_entry(
+    /// The scope's generation, the epoch and, when `entry_key` is given, the entry: one
+    /// round trip (`None`: Redis did not answer).
+    async fn counters(
         &self,
         redis: &Redis,
         counters: &[String; 2],
-        entry_key: String,
+        entry_key: Option<String>,
     ) -> Option<(String, String, Option<String>)> {
-        let keys = [entry_key, counters[0].clone(), counters[1].clone()];
+        let keys: Vec<String> = entry_key.into_iter().chain(counters.iter().cloned()).collect();
         let mut values = redis
             .call(|mut redis| async move {
                 redis::cmd("MGET")
