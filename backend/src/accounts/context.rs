@@ -18,9 +18,26 @@ use crate::platform::db::Db;
 use crate::platform::limits::RateLimiter;
 use crate::platform::work::Work;
 
-/// The accounts capability's context.
+/// The accounts capability's context: cloned for every request it serves, so a
+/// reference count around what it holds.
 #[derive(Clone)]
-pub struct Accounts {
+pub struct Accounts(Arc<AccountsParts>);
+
+impl Accounts {
+    pub fn new(parts: AccountsParts) -> Self {
+        Self(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for Accounts {
+    type Target = AccountsParts;
+
+    fn deref(&self) -> &AccountsParts {
+        &self.0
+    }
+}
+
+pub struct AccountsParts {
     pub db: Db,
     pub clock: Clock,
     pub work: Work,

@@ -37,7 +37,7 @@ use crate::platform::db::Migration;
 use crate::platform::jobs::JobRegistry;
 use crate::platform::schedule::Schedule;
 use authenticate::SessionAuthenticator;
-use context::Accounts;
+use context::{Accounts, AccountsParts};
 use emails::{AccountEmail, AccountEmailHandler, PasswordResetRequestHandler, PasswordResetRequested};
 use maintenance::PurgeEndedSessionsHandler;
 use passwords::PasswordHasher;
@@ -72,7 +72,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
     let hashing = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
     let passwords = PasswordHasher::new(hashing);
     passwords.warm_up();
-    let accounts = Accounts {
+    let accounts = Accounts::new(AccountsParts {
         db: platform.db.clone(),
         clock: platform.clock.clone(),
         work: platform.work(),
@@ -87,7 +87,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         mail_from: config.mail_from.clone(),
         app_url: config.app_url.clone(),
         refresh_cookie: cookie::RefreshCookie::for_origin(&config.api_url),
-    };
+    });
     let jobs = JobRegistry::new()
         .register::<AccountEmail, _>(AccountEmailHandler {
             mailer: platform.mailer.clone(),

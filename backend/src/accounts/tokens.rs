@@ -9,6 +9,9 @@
 //! only its SHA-256; deriving it lets the server hand the *current* token again to a
 //! concurrent refresh within the grace window without ever storing a usable token.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
@@ -31,10 +34,18 @@ pub struct TokenKeys {
     current: Key,
     previous: Vec<Key>,
     issuer: String,
+    /// Tokens whose signature was checked, with their claims: a client sends the same
+    /// token with every request for 15 minutes, and the keys never change while the
+    /// process runs, so the signature's answer cannot change either (expiry is checked
+    /// on every use). Bounded: forgotten all at once when full.
+    verified: Mutex<HashMap<String, AccessClaims>>,
 }
 
+/// How many checked tokens a process remembers.
+const VERIFIED_TOKENS: usize = 4096;
+
 /// What an access token says.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessClaims {
     pub iss: String,
     pub aud: String,
@@ -70,6 +81,7 @@ impl TokenKeys {
             current: Key::derive(&secrets.current),
             previous: secrets.previous.iter().map(Key::derive).collect(),
             issuer: issuer.to_string(),
+            verified: Mutex::default(),
         }
     }
 
@@ -98,6 +110,32 @@ impl TokenKeys {
     /// the library's). The algorithm is fixed: whatever the token's header claims, only
     /// HS256 under one of our keys is accepted.
     pub fn verify_access(&self, token: &str, now_secs: i64) -> Result<AccessClaims, AccountsError> {
+        // Not a `match` on the lookup: its guard would live through the arms.
+        let remembered = self.lock_verified().get(token).cloned();
+        let claims = match remembered {
+            Some(claims) => claims,
+            None => {
+                let claims = self.check_signature(token)?;
+                let mut verified = self.lock_verified();
+                if verified.len() >= VERIFIED_TOKENS {
+                    verified.clear();
+                }
+                verified.insert(token.to_owned(), claims.clone());
+                claims
+            }
+        };
+        if claims.exp + LEEWAY_SECONDS <= now_secs {
+            return Err(INVALID);
+        }
+        Ok(claims)
+    }
+
+    fn lock_verified(&self) -> std::sync::MutexGuard<'_, HashMap<String, AccessClaims>> {
+        self.verified.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The claims of a token signed by one of our keys, expired or not.
+    fn check_signature(&self, token: &str) -> Result<AccessClaims, AccountsError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| INVALID)?;
         let kid = header.kid.ok_or(INVALID)?;
         let key = std::iter::once(&self.current)
@@ -112,9 +150,6 @@ impl TokenKeys {
         let claims = jsonwebtoken::decode::<AccessClaims>(token, &key.decoding, &validation)
             .map(|data| data.claims)
             .map_err(|_| INVALID)?;
-        if claims.exp + LEEWAY_SECONDS <= now_secs {
-            return Err(INVALID);
-        }
         Ok(claims)
     }
 
@@ -199,6 +234,19 @@ mod tests {
         let mut parts: Vec<String> = token.split('.').map(String::from).collect();
         parts[1] = base64url(br#"{"sub":"admin"}"#);
         assert!(keys.verify_access(&parts.join("."), now()).is_err());
+    }
+
+    #[test]
+    fn a_checked_token_does_not_vouch_for_a_tampered_copy_nor_outlive_its_expiry() {
+        let keys = keys(&[A]);
+        let issued = now();
+        let token = keys.issue_access("u", "s", issued).unwrap();
+        assert!(keys.verify_access(&token, issued).is_ok());
+        let mut parts: Vec<String> = token.split('.').map(String::from).collect();
+        parts[1] = base64url(br#"{"sub":"admin","sid":"s","iss":"https://api.example","aud":"https://api.example","iat":0,"exp":9999999999}"#);
+        assert!(keys.verify_access(&parts.join("."), issued).is_err());
+        assert!(keys.verify_access(&token, issued + 900 + 5).is_err());
+        assert!(keys.verify_access(&token, issued + 60).is_ok(), "still good within its life");
     }
 
     #[test]
