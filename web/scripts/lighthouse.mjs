@@ -13,6 +13,8 @@ import { startSoftly } from "./serve.mjs";
 
 const THRESHOLDS = { performance: 90, accessibility: 100, "best-practices": 95 };
 const FIRST_LOAD_LIMIT_KB = 150;
+/** At most this many Lighthouse runs a screen (odd: the median is one of them). */
+const RUNS = 3;
 const SCREENS = ["/today", "/vault"];
 const PASSWORD = "correct horse battery staple";
 const web = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -25,6 +27,11 @@ function firstLoadKb(page) {
   const sources = [...new Set(tags.map((m) => m[1]))];
   const bytes = sources.reduce((sum, src) => sum + gzipSync(readFileSync(path.join(web, "out", src))).length, 0);
   return { kb: bytes / 1024, scripts: sources.length };
+}
+
+/** A category's score of one run, 0–100. */
+function score(lhr, category) {
+  return Math.round(lhr.categories[category].score * 100);
 }
 
 async function signedInBrowser(softly, port) {
@@ -60,20 +67,32 @@ const failures = [];
 const report = {};
 try {
   for (const screen of SCREENS) {
-    const result = await lighthouse(`${softly.url}${screen}`, {
-      port,
-      output: "json",
-      logLevel: "error",
-      onlyCategories: Object.keys(THRESHOLDS),
-      disableStorageReset: true,
-    });
-    const scores = Object.fromEntries(Object.keys(THRESHOLDS).map((c) => [c, Math.round(result.lhr.categories[c].score * 100)]));
+    // Performance varies from run to run on shared cores (total blocking time most):
+    // Lighthouse's guidance is the median of several runs. Up to RUNS, stopping once a
+    // majority of them meet every threshold or fail one; the median run is judged.
+    const runs = [];
+    while (runs.length < RUNS) {
+      const result = await lighthouse(`${softly.url}${screen}`, {
+        port,
+        output: "json",
+        logLevel: "error",
+        onlyCategories: Object.keys(THRESHOLDS),
+        disableStorageReset: true,
+      });
+      runs.push(result.lhr);
+      const meeting = runs.filter((lhr) => Object.entries(THRESHOLDS).every(([c, min]) => score(lhr, c) >= min));
+      if (meeting.length > RUNS / 2 || runs.length - meeting.length > RUNS / 2) break;
+    }
+    runs.sort((a, b) => score(a, "performance") - score(b, "performance"));
+    const lhr = runs[Math.floor(runs.length / 2)];
+    const scores = Object.fromEntries(Object.keys(THRESHOLDS).map((c) => [c, score(lhr, c)]));
     report[screen] = scores;
-    console.log(`${screen}: ${Object.entries(scores).map(([c, s]) => `${c} ${s}`).join(", ")}`);
+    const of = runs.length > 1 ? ` (median of ${runs.length} runs: ${runs.map((r) => score(r, "performance")).join(", ")})` : "";
+    console.log(`${screen}: ${Object.entries(scores).map(([c, s]) => `${c} ${s}`).join(", ")}${of}`);
     for (const [category, minimum] of Object.entries(THRESHOLDS)) {
       if (scores[category] < minimum) {
         failures.push(`${screen} ${category} ${scores[category]} < ${minimum}`);
-        const audits = Object.values(result.lhr.audits).filter((a) => a.score !== null && a.score < 1 && result.lhr.categories[category].auditRefs.some((r) => r.id === a.id && r.weight > 0));
+        const audits = Object.values(lhr.audits).filter((a) => a.score !== null && a.score < 1 && lhr.categories[category].auditRefs.some((r) => r.id === a.id && r.weight > 0));
         for (const audit of audits) console.log(`  ${category}: ${audit.id} ${audit.score} ${audit.displayValue ?? ""}`);
       }
     }
