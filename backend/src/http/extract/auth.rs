@@ -27,6 +27,10 @@ impl UserSlot {
     pub fn get(&self) -> Option<&str> {
         self.0.get().map(String::as_str)
     }
+
+    fn fill(&self, user_id: &str) {
+        let _ = self.0.set(user_id.to_owned());
+    }
 }
 
 /// Checks bearer tokens: a valid access token of a live session, or a 401.
@@ -57,7 +61,7 @@ pub struct Bearer {
 impl Bearer {
     pub fn signed_in(&self, user_id: &str) {
         if let Some(slot) = &self.slot {
-            let _ = slot.0.set(user_id.to_owned());
+            slot.fill(user_id);
         }
     }
 }
@@ -100,7 +104,7 @@ where
         let Authentication(authenticator) = Authentication::from_ref(state);
         let user = authenticator.authenticate(token).await?;
         if let Some(slot) = parts.extensions.get::<UserSlot>() {
-            let _ = slot.0.set(user.user_id.clone());
+            slot.fill(&user.user_id);
         }
         Ok(user)
     }

@@ -127,3 +127,43 @@ impl HotConnection<'_> {
         result
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::config::DatabaseUrl;
+    use crate::platform::db::Db;
+
+    fn idle(db: &Db) -> usize {
+        db.hot.lock().len()
+    }
+
+    #[tokio::test]
+    async fn only_a_connection_whose_read_succeeded_serves_again() {
+        let dir = std::env::temp_dir().join(format!("softly-hot-{}", uuid::Uuid::now_v7().simple()));
+        let url = DatabaseUrl::parse(None, &dir).unwrap();
+        let db = Db::connect(&url, 4, Duration::from_secs(5)).await.unwrap();
+
+        let mut hot = db.hot().await.unwrap();
+        let read = sqlx::query("SELECT 1").execute(hot.conn()).await.map(|_| ());
+        hot.finish(read).unwrap();
+        assert_eq!(idle(&db), 1, "a completed read hands its connection back");
+
+        let mut hot = db.hot().await.unwrap();
+        let failed = sqlx::query("SELECT * FROM no_such_table")
+            .execute(hot.conn())
+            .await
+            .map(|_| ());
+        assert!(hot.finish(failed).is_err());
+        assert_eq!(idle(&db), 0, "a failed read's connection is closed");
+
+        let abandoned = db.hot().await.unwrap();
+        drop(abandoned);
+        assert_eq!(idle(&db), 0, "an abandoned read's connection is closed");
+
+        db.close().await;
+        assert!(matches!(db.hot().await, Err(sqlx::Error::PoolClosed)));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
