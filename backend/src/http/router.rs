@@ -26,7 +26,7 @@ pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 /// The capabilities' routes under `/v1` and the platform's, with their OpenAPI
 /// description, before the middleware every request passes through. JSON routes get
 /// the JSON body limit and `REQUEST_TIMEOUT_SECS`; routes that carry files limit their
-/// own bodies and get `UPLOAD_TIMEOUT_SECS`.
+/// own bodies, get `UPLOAD_TIMEOUT_SECS`, and read on (within bounds) past a refusal.
 pub fn api(
     platform: &Platform,
     routes: OpenApiRouter,
@@ -38,7 +38,8 @@ pub fn api(
         .layer(from_fn_with_state(config.request_timeout, middleware::timeout));
     let files = file_routes
         .layer(DefaultBodyLimit::disable())
-        .layer(from_fn_with_state(config.upload_timeout, middleware::timeout));
+        .layer(from_fn_with_state(config.upload_timeout, middleware::timeout))
+        .layer(from_fn(middleware::linger));
     let health = OpenApiRouter::new()
         .routes(routes!(health::up))
         .with_state(health::Liveness::new(platform.clone()));

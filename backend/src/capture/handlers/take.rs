@@ -3,8 +3,7 @@
 
 use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{StatusCode, header};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -64,7 +63,7 @@ pub async fn take_capture(
     State(state): State<Captures>,
     auth: AuthUser,
     request: Request,
-) -> Result<(StatusCode, axum::Json<CaptureEnvelope>), Response> {
+) -> Result<(StatusCode, axum::Json<CaptureEnvelope>), ApiError> {
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -72,14 +71,14 @@ pub async fn take_capture(
         .unwrap_or_default()
         .to_ascii_lowercase();
     let capture = if content_type.starts_with("multipart/form-data") {
-        audio(&state, &auth.user_id, request).await.map_err(closing)?
+        audio(&state, &auth.user_id, request).await?
     } else if content_type.starts_with("application/json") {
-        text(&state, &auth.user_id, request).await.map_err(IntoResponse::into_response)?
+        text(&state, &auth.user_id, request).await?
     } else {
-        return Err(closing(ApiError::new(
+        return Err(ApiError::new(
             codes::UNSUPPORTED_MEDIA_TYPE,
             "Send JSON {\"text\": …} to capture text, or a multipart form with the recording as `file`.",
-        )));
+        ));
     };
     Ok((StatusCode::ACCEPTED, CaptureEnvelope::of(&capture)))
 }
@@ -218,16 +217,6 @@ async fn save(state: &Captures, capture: &Capture) -> Result<(), ApiError> {
     .await?;
     work.commit().await?;
     Ok(())
-}
-
-/// A refusal that may leave the request's body unread: the connection is not reused, so
-/// the client's next request does not meet a connection the server is closing.
-fn closing(error: ApiError) -> Response {
-    let mut response = error.into_response();
-    response
-        .headers_mut()
-        .insert(header::CONNECTION, HeaderValue::from_static("close"));
-    response
 }
 
 fn too_large(limit: u64) -> ApiError {

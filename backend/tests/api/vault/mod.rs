@@ -13,6 +13,7 @@ mod memory;
 mod presigned;
 mod processing;
 mod quota;
+mod refusals;
 pub(crate) mod samples;
 mod task_role;
 mod upload;
