@@ -11,10 +11,10 @@ use std::time::Duration;
 
 use softly_testbed::{Cluster, Options, access_token};
 
-use crate::lean;
 use crate::load::Report;
 use crate::reference::{self, Bare};
 use crate::server::Server;
+use crate::{jobs, lean};
 
 struct Row {
     label: String,
@@ -143,6 +143,31 @@ pub async fn run(database_url: Option<&str>, connections: usize, duration: Durat
             row.rss_mib.map_or("—".to_string(), |mib| format!("{mib:.0} MiB")),
             row.cpu_us.map_or("—".to_string(), |us| format!("{us:.0}"))
         );
+    }
+    jobs_table(database_url).await
+}
+
+/// The jobs burst beside the table: the target is PostgreSQL's, with the deployment's
+/// workers.
+pub async fn jobs_table(database_url: Option<&str>) -> anyhow::Result<()> {
+    println!(
+        "\njobs: a burst of {} trivial jobs drained by {} workers a process (target on postgres: {:.0} jobs/s):",
+        jobs::BURST,
+        jobs::WORKERS_PER_PROCESS,
+        jobs::TARGET
+    );
+    let mut shapes = vec![("sqlite, 1 process", None, 1)];
+    if let Some(url) = database_url {
+        shapes.push(("postgres, 1 process", Some(url), 1));
+        shapes.push(("postgres, 3 processes", Some(url), 3));
+    }
+    for (label, url, processes) in shapes {
+        let rate = jobs::burst(url, processes).await?;
+        let verdict = match url {
+            Some(_) if rate < jobs::TARGET => " ✗",
+            _ => "",
+        };
+        println!("| {label:<24} | {rate:>8.0} jobs/s{verdict} |");
     }
     Ok(())
 }

@@ -83,7 +83,7 @@ pub struct SweepFigures {
 /// Seeds a fresh database (`server`: a PostgreSQL server whose user may create
 /// databases; None: a SQLite file) and times one sweep over it.
 pub async fn sweep(server: Option<&str>) -> anyhow::Result<SweepFigures> {
-    let scratch = Scratch::create(server).await?;
+    let scratch = Scratch::create(server, "sweep").await?;
     let url = DatabaseUrl::parse(Some(&scratch.url), &scratch.dir)?;
     let db = Db::connect(&url, 4, Duration::from_secs(30)).await?;
     softly::startup::migrate(&db).await?;
@@ -159,19 +159,20 @@ async fn seed(db: &Db, postgres: bool, now: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A database made for one run, dropped after it.
-struct Scratch {
-    url: String,
-    dir: PathBuf,
+/// A database of its own for one bench: a SQLite file, or a PostgreSQL database created
+/// on `server` and dropped afterwards.
+pub(crate) struct Scratch {
+    pub(crate) url: String,
+    pub(crate) dir: PathBuf,
     server: Option<(String, String)>,
 }
 
 impl Scratch {
-    async fn create(server: Option<&str>) -> anyhow::Result<Self> {
-        let dir = std::env::temp_dir().join(format!("softly-bench-sweep-{}", std::process::id()));
+    pub(crate) async fn create(server: Option<&str>, label: &str) -> anyhow::Result<Self> {
+        let dir = std::env::temp_dir().join(format!("softly-bench-{label}-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         let Some(server) = server else {
-            let file = dir.join("sweep.db");
+            let file = dir.join(format!("{label}.db"));
             let _ = std::fs::remove_file(&file);
             return Ok(Self {
                 url: format!("sqlite://{}?mode=rwc", file.display()),
@@ -180,7 +181,7 @@ impl Scratch {
             });
         };
         sqlx::any::install_default_drivers();
-        let name = format!("softly_bench_sweep_{}", std::process::id());
+        let name = format!("softly_bench_{label}_{}", std::process::id());
         let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(server).await?;
         sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
             .execute(&mut admin)
@@ -205,7 +206,7 @@ impl Scratch {
         })
     }
 
-    async fn drop_it(self) {
+    pub(crate) async fn drop_it(self) {
         if let Some((server, name)) = &self.server
             && let Ok(mut admin) = <sqlx::AnyConnection as sqlx::Connection>::connect(server).await
         {

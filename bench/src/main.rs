@@ -8,7 +8,7 @@
 //!
 //! Then a capture from being taken to ready to review, against the fake providers.
 //!
-//! `bench/run [--seconds N] [--connections N] [--database-url URL] [--sweep-only] [--capture-only] [--compare]`.
+//! `bench/run [--seconds N] [--connections N] [--database-url URL] [--sweep-only] [--capture-only] [--jobs-only] [--compare]`.
 //! `--compare` prints the hot path next to its references (a bare handler, single-row
 //! selects) in one table, with each ratio's target (`compare.rs`). The load
 //! generator shares the machine with the server: compare the two endpoints' ratios
@@ -18,6 +18,7 @@ mod capture;
 mod compare;
 mod deployment;
 mod items;
+mod jobs;
 mod lean;
 mod load;
 mod reference;
@@ -38,6 +39,8 @@ struct Options {
     capture_only: bool,
     /// Only the hot-path table against its references.
     compare: bool,
+    /// Only the jobs burst.
+    jobs_only: bool,
 }
 
 fn options() -> anyhow::Result<Options> {
@@ -48,6 +51,7 @@ fn options() -> anyhow::Result<Options> {
         sweep_only: false,
         capture_only: false,
         compare: false,
+        jobs_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -59,6 +63,7 @@ fn options() -> anyhow::Result<Options> {
             "--sweep-only" => options.sweep_only = true,
             "--capture-only" => options.capture_only = true,
             "--compare" => options.compare = true,
+            "--jobs-only" => options.jobs_only = true,
             "--serve-bare" => {
                 reference::serve_bare(value()?.parse()?)?;
                 std::process::exit(0);
@@ -89,6 +94,9 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     }
     if options.capture_only {
         return captures(&options).await;
+    }
+    if options.jobs_only {
+        return compare::jobs_table(options.database_url.as_deref()).await;
     }
     if options.compare {
         let duration = Duration::from_secs(options.seconds);

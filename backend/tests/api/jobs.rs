@@ -343,6 +343,66 @@ async fn a_panicking_handler_fails_its_attempt_and_the_worker_lives_on(backend: 
     assert_eq!(seen, ["fine"]);
 }
 
+/// Records, as each job runs, how many jobs are leased at that moment; takes `2` to run.
+#[derive(Clone)]
+struct Holding {
+    db: softly::platform::db::Db,
+    held: Arc<Mutex<Vec<i64>>>,
+    takes: Duration,
+}
+
+impl JobHandler<Echo> for Holding {
+    async fn run(&self, _: &str, _: Echo) -> anyhow::Result<()> {
+        let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE status = 'running'")
+            .fetch_one(self.db.pool())
+            .await?;
+        self.held.lock().unwrap().push(held);
+        tokio::time::sleep(self.takes).await;
+        Ok(())
+    }
+}
+
+/// Runs `jobs` jobs through one worker whose handler takes `takes` each; how many jobs
+/// were leased as each ran.
+async fn leased_while_running(app: &TestApp, jobs: usize, takes: Duration) -> Vec<i64> {
+    let queue = JobQueue::new(app.db.clone(), app.wired.platform.clock.clone());
+    let handler = Holding {
+        db: app.db.clone(),
+        held: Arc::default(),
+        takes,
+    };
+    let values: Vec<Echo> = (0..jobs).map(|n| Echo { value: n.to_string() }).collect();
+    let mut tx = app.db.pool().begin().await.unwrap();
+    jobs::enqueue_many(&mut tx, &values, app.now_ms()).await.unwrap();
+    tx.commit().await.unwrap();
+    let registry = JobRegistry::new().register::<Echo, _>(handler.clone());
+    let workers = spawn_workers(queue, registry, 1, Duration::from_millis(20));
+    for _ in 0..500 {
+        if app.count("SELECT COUNT(*) FROM jobs").await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    workers.shutdown(Duration::from_secs(1)).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM jobs").await, 0, "every job ran");
+    let held = handler.held.lock().unwrap().clone();
+    assert_eq!(held.len(), jobs, "each job ran once");
+    held
+}
+
+async fn quick_jobs_are_claimed_in_batches_and_slow_ones_one_at_a_time(backend: Backend) {
+    let app = quiet_app(backend).await;
+    // A burst of quick jobs: the worker's batches grow, so later jobs run while others
+    // of their batch are leased too.
+    let quick = leased_while_running(&app, 300, Duration::ZERO).await;
+    assert_eq!(quick[0], 1, "the first claim takes one job");
+    assert!(quick.iter().any(|held| *held > 8), "{quick:?}");
+    assert!(quick.iter().all(|held| *held <= 64), "{quick:?}");
+    // Slow jobs: one at a time, leaving the rest to any other worker.
+    let slow = leased_while_running(&app, 4, Duration::from_millis(120)).await;
+    assert_eq!(slow, [1, 1, 1, 1]);
+}
+
 crate::on_both_backends!(
     a_panicking_handler_fails_its_attempt_and_the_worker_lives_on,
     a_job_longer_than_its_lease_keeps_it_while_its_worker_lives,
@@ -351,6 +411,7 @@ crate::on_both_backends!(
     a_failing_job_is_retried_with_backoff_then_kept_dead,
     a_lapsed_lease_is_taken_over_and_the_old_worker_cannot_finish_it,
     shutdown_hands_a_running_job_back_to_the_queue,
+    quick_jobs_are_claimed_in_batches_and_slow_ones_one_at_a_time,
 );
 
 crate::on_both_backends!(

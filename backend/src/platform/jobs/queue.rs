@@ -151,37 +151,69 @@ impl JobQueue {
     /// Takes the lease of the oldest due job: a queued one whose time has come, or a
     /// running one whose worker let its lease lapse (it died or froze).
     pub async fn claim(&self, worker_id: &str) -> anyhow::Result<Option<ClaimedJob>> {
+        Ok(self.claim_batch(worker_id, 1).await?.pop())
+    }
+
+    /// Takes the leases of up to `limit` of the oldest due jobs in one statement, oldest
+    /// first (see [`JobQueue::claim`]).
+    pub async fn claim_batch(&self, worker_id: &str, limit: usize) -> anyhow::Result<Vec<ClaimedJob>> {
         let now = self.clock.now_ms();
         let sql = format!(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1,
                     locked_until = $2, updated_at = $3
-             WHERE id = (
+             WHERE id IN (
                  SELECT id FROM jobs
                  WHERE (status = 'queued' AND run_at <= $3)
                     OR (status = 'running' AND locked_until < $3)
                  ORDER BY run_at
-                 LIMIT 1 {}
+                 LIMIT $4 {}
              )
-             RETURNING id, kind, payload, attempts, max_attempts",
+             RETURNING id, kind, payload, attempts, max_attempts, run_at",
             self.db.skip_locked()
         );
-        let row = sqlx::query(AssertSqlSafe(sql))
+        let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(worker_id)
             .bind(now + self.lease.as_millis() as i64)
             .bind(now)
-            .fetch_optional(self.db.pool())
+            .bind(limit.max(1) as i64)
+            .fetch_all(self.db.pool())
             .await
-            .context("while claiming a job")?;
-        let claimed = row.map(|row| {
-            Ok::<_, sqlx::Error>(ClaimedJob {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                payload: row.try_get("payload")?,
-                attempts: row.try_get("attempts")?,
-                max_attempts: row.try_get("max_attempts")?,
+            .context("while claiming jobs")?;
+        let mut claimed = rows
+            .iter()
+            .map(|row| {
+                Ok::<_, sqlx::Error>((
+                    row.try_get::<i64, _>("run_at")?,
+                    ClaimedJob {
+                        id: row.try_get("id")?,
+                        kind: row.try_get("kind")?,
+                        payload: row.try_get("payload")?,
+                        attempts: row.try_get("attempts")?,
+                        max_attempts: row.try_get("max_attempts")?,
+                    },
+                ))
             })
-        });
-        claimed.transpose().context("while reading a claimed job")
+            .collect::<Result<Vec<_>, _>>()
+            .context("while reading claimed jobs")?;
+        // RETURNING keeps no order: run them oldest first, as they were chosen.
+        claimed.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
+        Ok(claimed.into_iter().map(|(_, job)| job).collect())
+    }
+
+    /// Extends the leases of every job `worker_id` holds; how many it still holds.
+    pub async fn renew_held(&self, worker_id: &str) -> anyhow::Result<u64> {
+        let now = self.clock.now_ms();
+        let renewed = sqlx::query(
+            "UPDATE jobs SET locked_until = $1, updated_at = $2
+             WHERE locked_by = $3 AND status = 'running'",
+        )
+        .bind(now + self.lease.as_millis() as i64)
+        .bind(now)
+        .bind(worker_id)
+        .execute(self.db.pool())
+        .await
+        .context("while renewing leases")?;
+        Ok(renewed.rows_affected())
     }
 
     /// Extends the lease of a job still running; `false` when the lease was lost (it
@@ -204,12 +236,26 @@ impl JobQueue {
 
     /// The job succeeded: it is deleted.
     pub async fn complete(&self, job: &ClaimedJob, worker_id: &str) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM jobs WHERE id = $1 AND locked_by = $2")
-            .bind(&job.id)
-            .bind(worker_id)
+        self.complete_all(std::slice::from_ref(job), worker_id).await
+    }
+
+    /// The jobs succeeded: those `worker_id` still holds are deleted, in one statement.
+    pub async fn complete_all(&self, jobs: &[ClaimedJob], worker_id: &str) -> anyhow::Result<()> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "DELETE FROM jobs WHERE locked_by = $1 AND id IN ({})",
+            placeholders(2, jobs.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(worker_id);
+        for job in jobs {
+            query = query.bind(&job.id);
+        }
+        query
             .execute(self.db.pool())
             .await
-            .context("while completing a job")?;
+            .context("while completing jobs")?;
         Ok(())
     }
 
@@ -237,19 +283,41 @@ impl JobQueue {
 
     /// Hands an unfinished job back (shutdown): its attempt does not count.
     pub async fn release(&self, job: &ClaimedJob, worker_id: &str) -> anyhow::Result<()> {
-        sqlx::query(
+        self.release_all(std::slice::from_ref(job), worker_id).await
+    }
+
+    /// Hands unfinished or unstarted jobs back in one statement: their attempts do not
+    /// count.
+    pub async fn release_all(&self, jobs: &[ClaimedJob], worker_id: &str) -> anyhow::Result<()> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
             "UPDATE jobs SET status = 'queued', attempts = attempts - 1, locked_by = NULL,
                     locked_until = NULL, updated_at = $1
-             WHERE id = $2 AND locked_by = $3",
-        )
-        .bind(self.clock.now_ms())
-        .bind(&job.id)
-        .bind(worker_id)
-        .execute(self.db.pool())
-        .await
-        .context("while releasing a job")?;
+             WHERE locked_by = $2 AND id IN ({})",
+            placeholders(3, jobs.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql))
+            .bind(self.clock.now_ms())
+            .bind(worker_id);
+        for job in jobs {
+            query = query.bind(&job.id);
+        }
+        query
+            .execute(self.db.pool())
+            .await
+            .context("while releasing jobs")?;
         Ok(())
     }
+}
+
+/// `$first, $first+1, …`: `count` numbered placeholders.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// 2^attempts seconds, capped at an hour, plus up to a quarter of jitter.
