@@ -45,15 +45,13 @@ pub async fn run(cluster: &mut Cluster, _: &Settings) -> anyhow::Result<Verdict>
         .transpose()?
         .unwrap_or_default();
     let mut ended_on = 0;
+    let mut answered = Vec::new();
     for index in 0..cluster.replicas.len() {
-        if cluster
-            .replica_api(index)
-            .me(&access)
-            .await
-            .is(StatusCode::UNAUTHORIZED)
-        {
+        let me = cluster.replica_api(index).me(&access).await;
+        if me.is(StatusCode::UNAUTHORIZED) {
             ended_on += 1;
         }
+        answered.push(me.status.map_or("no answer".into(), |s| s.as_u16().to_string()));
     }
     let current = tokens.first().copied().unwrap_or_default();
     let current_refused = !cluster.api.refresh(current).await.ok();
@@ -64,12 +62,13 @@ pub async fn run(cluster: &mut Cluster, _: &Settings) -> anyhow::Result<Verdict>
     Ok(Verdict::new(
         pass,
         format!(
-            "{RACERS} concurrent refreshes of one token: {ok} answered 200 with {} distinct new token(s); replay after the grace window: {}; session ended on {ended_on}/{} replicas{}",
+            "{RACERS} concurrent refreshes of one token: {ok} answered 200 with {} distinct new token(s); replay after the grace window: {}; session ended on {ended_on}/{} replicas ({}){}",
             tokens.len(),
             replay
                 .status
                 .map_or("no answer".into(), |s| s.as_u16().to_string()),
             cluster.replicas.len(),
+            answered.join(", "),
             if current_refused {
                 ", its current token refused too"
             } else {

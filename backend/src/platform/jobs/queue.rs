@@ -200,20 +200,21 @@ impl JobQueue {
         Ok(claimed.into_iter().map(|(_, job)| job).collect())
     }
 
-    /// Extends the leases of every job `worker_id` holds; how many it still holds.
-    pub async fn renew_held(&self, worker_id: &str) -> anyhow::Result<u64> {
+    /// Extends the leases of every job `worker_id` holds; the ids of those it still holds.
+    pub async fn renew_held(&self, worker_id: &str) -> anyhow::Result<Vec<String>> {
         let now = self.clock.now_ms();
-        let renewed = sqlx::query(
+        let held = sqlx::query_scalar(
             "UPDATE jobs SET locked_until = $1, updated_at = $2
-             WHERE locked_by = $3 AND status = 'running'",
+             WHERE locked_by = $3 AND status = 'running'
+             RETURNING id",
         )
         .bind(now + self.lease.as_millis() as i64)
         .bind(now)
         .bind(worker_id)
-        .execute(self.db.pool())
+        .fetch_all(self.db.pool())
         .await
         .context("while renewing leases")?;
-        Ok(renewed.rows_affected())
+        Ok(held)
     }
 
     /// Extends the lease of a job still running; `false` when the lease was lost (it

@@ -1,8 +1,8 @@
 use std::any::Any;
 use std::convert::Infallible;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use tokio::sync::watch;
@@ -109,7 +109,7 @@ impl Worker {
             match self.queue.claim_batch(&self.id, batch).await {
                 Ok(jobs) if jobs.is_empty() => self.idle().await,
                 Ok(jobs) => {
-                    let started = std::time::Instant::now();
+                    let started = Instant::now();
                     let full = jobs.len() == batch;
                     self.execute_batch(jobs).await;
                     batch = if started.elapsed() < QUICK_BATCH {
@@ -141,13 +141,20 @@ impl Worker {
     }
 
     /// Runs the claimed jobs one after another; the successes are deleted together at
-    /// the end (a crash before that runs them again: delivery is at least once). Once
-    /// shutdown begins, the jobs not yet started are handed back.
+    /// the end (a crash before that runs them again: delivery is at least once). The
+    /// leases are renewed at a third of their length for as long as the batch runs —
+    /// before a job starts, when a renewal is due, so a worker that froze does not run
+    /// jobs another worker has taken over meanwhile. Once shutdown begins, the jobs not
+    /// yet started are handed back.
     async fn execute_batch(&mut self, jobs: Vec<ClaimedJob>) {
+        let renewed = Mutex::new(Instant::now());
         let mut done = Vec::with_capacity(jobs.len());
         let mut unstarted = jobs.into_iter();
         while let Some(job) = unstarted.next() {
-            match self.execute(&job).await {
+            if !self.still_held(&job, &renewed).await {
+                continue;
+            }
+            match self.execute(&job, &renewed).await {
                 Outcome::Done => done.push(job),
                 Outcome::Failed => {}
                 Outcome::Aborted => {
@@ -181,29 +188,59 @@ impl Worker {
         }
     }
 
-    /// Renews the leases of the jobs this worker holds at a third of their length for as
-    /// long as one runs, so a long job is not taken over while its worker is alive. A
-    /// worker that froze stops renewing; its leases lapse and another worker takes the
-    /// jobs over.
-    async fn heartbeat(&self, job: &ClaimedJob) -> Infallible {
+    /// Whether `job`'s lease is still this worker's: renews the leases first when a
+    /// renewal is due (`renewed` is when they last were). A lease that lapsed, or may
+    /// have, is left to whoever holds the job now.
+    async fn still_held(&self, job: &ClaimedJob, renewed: &Mutex<Instant>) -> bool {
         let every = self.queue.lease() / 3;
-        loop {
-            tokio::time::sleep(every).await;
-            match self.queue.renew_held(&self.id).await {
-                Ok(0) => tracing::warn!(
-                    job_id = %job.id, kind = %job.kind,
-                    "lease lost: another worker has taken this job over (its handler must be idempotent)"
-                ),
-                Ok(_) => {}
-                Err(error) => {
-                    tracing::warn!(job_id = %job.id, error = format!("{error:#}"), "renewing a lease failed")
+        let since = lock(renewed).elapsed();
+        if since < every {
+            return true;
+        }
+        match self.queue.renew_held(&self.id).await {
+            Ok(held) => {
+                *lock(renewed) = Instant::now();
+                let kept = held.contains(&job.id);
+                if !kept {
+                    tracing::warn!(job_id = %job.id, kind = %job.kind, "lease lost before the job started: left to the worker that took it over");
                 }
+                kept
+            }
+            Err(error) => {
+                tracing::warn!(job_id = %job.id, error = format!("{error:#}"), "renewing leases failed");
+                since < self.queue.lease()
             }
         }
     }
 
-    async fn execute(&self, job: &ClaimedJob) -> Outcome {
-        let started = std::time::Instant::now();
+    /// Renews the leases of the jobs this worker holds at a third of their length for as
+    /// long as a job runs, so a long job is not taken over while its worker is alive. A
+    /// worker that froze stops renewing; its leases lapse and another worker takes the
+    /// jobs over.
+    async fn heartbeat(&self, job: &ClaimedJob, renewed: &Mutex<Instant>) -> Infallible {
+        let every = self.queue.lease() / 3;
+        loop {
+            let due = *lock(renewed) + every;
+            tokio::time::sleep_until(due.into()).await;
+            match self.queue.renew_held(&self.id).await {
+                Ok(held) => {
+                    if !held.contains(&job.id) {
+                        tracing::warn!(
+                            job_id = %job.id, kind = %job.kind,
+                            "lease lost: another worker has taken this job over (its handler must be idempotent)"
+                        );
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(job_id = %job.id, error = format!("{error:#}"), "renewing a lease failed")
+                }
+            }
+            *lock(renewed) = Instant::now();
+        }
+    }
+
+    async fn execute(&self, job: &ClaimedJob, renewed: &Mutex<Instant>) -> Outcome {
+        let started = Instant::now();
         let mut phase = self.phase.clone();
         // A handler that panics fails its attempt like one that returns an error; the
         // worker lives on.
@@ -215,7 +252,7 @@ impl Worker {
         };
         let outcome = tokio::select! {
             outcome = run => outcome,
-            never = self.heartbeat(job) => match never {},
+            never = self.heartbeat(job, renewed) => match never {},
             () = aborted => return Outcome::Aborted,
         };
         let elapsed_ms = started.elapsed().as_millis() as u64;
@@ -238,6 +275,11 @@ impl Worker {
             }
         }
     }
+}
+
+/// The time a batch's leases were last renewed (a poisoned lock still holds a time).
+fn lock(renewed: &Mutex<Instant>) -> MutexGuard<'_, Instant> {
+    renewed.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The error recorded for a handler that panicked, with the panic's message.
