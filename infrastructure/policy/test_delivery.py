@@ -117,3 +117,15 @@ def test_sites_pipeline_deploys_the_three_pages_projects():
     for project in ("softly-landing", "softly-web", "softly-docs"):
         assert f"project: {project}" in text
     assert "wrangler@3 pages deploy" in text
+
+
+def test_sites_deploy_only_what_changed_one_deploy_per_site_at_a_time():
+    text = (WORKFLOWS / "sites.yml").read_text()
+    assert "group: sites-${{ matrix.folder }}" in text
+    assert "cancel-in-progress: false" in text
+    # A push deploys a site only when its folder changed in the push's range.
+    assert 'git diff --quiet "$BEFORE" "$GITHUB_SHA"' in text
+    assert "steps.present.outputs.deploy == 'true'" in text
+    # Only what it uses: reading the repository (Pages deploys use the API token).
+    permissions = text.split("permissions:", 1)[1].split("\njobs:", 1)[0]
+    assert [line.strip() for line in permissions.strip().splitlines()] == ["contents: read"]
