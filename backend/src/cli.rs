@@ -37,6 +37,9 @@ enum Command {
     /// Print the OpenAPI document the API serves at /openapi.json (reads no configuration;
     /// the web app's typed client is generated from it).
     Openapi,
+    /// Print every problem `code` the API answers with, its status and meaning, as JSON
+    /// (reads no configuration; the docs' errors page is made from it).
+    Codes,
     /// Print a month's capture usage per provider and model: calls, users, audio
     /// minutes, tokens.
     Usage {
@@ -71,6 +74,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Healthcheck) => return crate::healthcheck::run(),
         Some(Command::Openapi) => return print_openapi(),
+        Some(Command::Codes) => return print_codes(),
         _ => {}
     }
     let config = match Config::from_env() {
@@ -160,7 +164,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             print!("{}", report?);
             Ok(())
         }
-        Command::Config | Command::Healthcheck | Command::Openapi => {
+        Command::Config | Command::Healthcheck | Command::Openapi | Command::Codes => {
             unreachable!("handled before the runtime starts")
         }
     }
@@ -189,6 +193,18 @@ async fn jobs_command(db: &db::Db, command: JobsCommand) -> anyhow::Result<()> {
 
 /// Wires the embedded default in a temporary folder, whatever the environment says, and
 /// prints its OpenAPI document: the same one `softly serve` answers at `/openapi.json`.
+fn print_codes() -> ExitCode {
+    use std::io::Write;
+    let codes: Vec<_> = crate::codes::ALL
+        .iter()
+        .map(|code| serde_json::json!({"code": code.name, "status": code.status, "meaning": code.meaning}))
+        .collect();
+    let json = serde_json::to_string_pretty(&codes).expect("codes serialise");
+    // A closed pipe (`| head`) is the reader's choice, not a failure.
+    let _ = writeln!(std::io::stdout().lock(), "{json}");
+    ExitCode::SUCCESS
+}
+
 fn print_openapi() -> ExitCode {
     let scratch = std::env::temp_dir().join(format!("softly-openapi-{}", uuid::Uuid::now_v7()));
     let outcome = describe(&scratch);

@@ -259,3 +259,20 @@ fn openapi_prints_the_served_document_whatever_the_environment() {
         assert!(document["paths"][path].is_object(), "{path} missing");
     }
 }
+
+#[test]
+fn codes_prints_the_whole_registry_whatever_the_environment() {
+    let output = softly(&["codes"], &[("SOFTLY_ENV", "production")]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let codes: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(codes.len(), softly::codes::ALL.len());
+    for (printed, registered) in codes.iter().zip(softly::codes::ALL) {
+        assert_eq!(printed["code"], registered.name);
+        assert_eq!(printed["status"], registered.status);
+        assert_eq!(printed["meaning"], registered.meaning);
+    }
+}
