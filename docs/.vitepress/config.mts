@@ -2,6 +2,22 @@
 // Static output in .vitepress/dist; clean URLs (/guide/vault), as Cloudflare Pages serves them.
 import { defineConfig } from "vitepress";
 
+/** The API's pages, and the errors page the API's problem types point to (/errors). */
+function apiSidebar() {
+  return [
+    {
+      text: "API",
+      items: [
+        { text: "Overview", link: "/api/" },
+        { text: "Authentication", link: "/api/authentication" },
+        { text: "Reference", link: "/api/reference/" },
+        { text: "Schemas", link: "/api/reference/schemas" },
+        { text: "Errors", link: "/errors" },
+      ],
+    },
+  ];
+}
+
 export default defineConfig({
   title: "Softly docs",
   description: "Using Softly, its API, running it yourself, and how it is built.",
@@ -36,18 +52,8 @@ export default defineConfig({
           ],
         },
       ],
-      "/api/": [
-        {
-          text: "API",
-          items: [
-            { text: "Overview", link: "/api/" },
-            { text: "Authentication", link: "/api/authentication" },
-            { text: "Reference", link: "/api/reference/" },
-            { text: "Schemas", link: "/api/reference/schemas" },
-            { text: "Errors", link: "/errors" },
-          ],
-        },
-      ],
+      "/api/": apiSidebar(),
+      "/errors": apiSidebar(),
       "/self-hosting/": [
         {
           text: "Self-hosting",

@@ -62,7 +62,10 @@ const tags = [...new Set(operations.map((o) => o.tag))].sort();
 const base = openapi.servers?.[0]?.url ?? "";
 const schemaName = (schema) => {
   if (!schema) return "";
-  if (schema.$ref) return `\`${schema.$ref.split("/").pop()}\``;
+  if (schema.$ref) {
+    const name = schema.$ref.split("/").pop();
+    return `[\`${name}\`](/api/reference/schemas#${slug(name)})`;
+  }
   if (schema.type === "array") return `array of ${schemaName(schema.items)}`;
   return `\`${schema.type ?? "object"}\``;
 };
