@@ -5,8 +5,9 @@
 //   node .ci/sites/links.mjs <built folder> [--site https://mysoftly.app]
 //
 // Links to the site's own origin (--site) count as internal.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { fileFor } from "./serve.mjs";
 
 const args = process.argv.slice(2);
 const root = path.resolve(args[0] ?? "dist");
@@ -34,14 +35,6 @@ function idsOf(file) {
   return idsCache.get(file);
 }
 
-/** The built file a site path is served from, or null. */
-function fileFor(sitePath) {
-  const clean = decodeURIComponent(sitePath.split("?")[0]);
-  const candidates = clean.endsWith("/")
-    ? [path.join(root, clean, "index.html")]
-    : [path.join(root, clean), path.join(root, `${clean}.html`), path.join(root, clean, "index.html")];
-  return candidates.find((c) => c.startsWith(root) && existsSync(c) && statSync(c).isFile()) ?? null;
-}
 
 const broken = [];
 const external = new Set();
@@ -73,7 +66,7 @@ for (const page of pages) {
       continue;
     }
     checked += 1;
-    const file = fileFor(target.pathname);
+    const file = fileFor(root, target.pathname);
     if (!file) {
       broken.push(`${pagePath}: ${raw} (no file for ${target.pathname})`);
       continue;

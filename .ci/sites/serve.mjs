@@ -44,16 +44,20 @@ function everyPathHeaders(root) {
   return headers;
 }
 
+/** The built file Pages answers `pathname` with (`/a` from `a`, `a.html` or
+ * `a/index.html`), or undefined. */
+export function fileFor(root, pathname) {
+  const clean = decodeURIComponent(pathname);
+  const candidates = clean.endsWith("/")
+    ? [path.join(root, clean, "index.html")]
+    : [path.join(root, clean), path.join(root, `${clean}.html`), path.join(root, clean, "index.html")];
+  return candidates.find((c) => c.startsWith(root) && existsSync(c) && statSync(c).isFile());
+}
+
 export async function serve(folder) {
   const root = path.resolve(folder);
   const headers = everyPathHeaders(root);
-  const find = (pathname) => {
-    const clean = decodeURIComponent(pathname);
-    const candidates = clean.endsWith("/")
-      ? [path.join(root, clean, "index.html")]
-      : [path.join(root, clean), path.join(root, `${clean}.html`), path.join(root, clean, "index.html")];
-    return candidates.find((c) => c.startsWith(root) && existsSync(c) && statSync(c).isFile());
-  };
+  const find = (pathname) => fileFor(root, pathname);
   const server = createServer((request, response) => {
     const { pathname } = new URL(request.url, "http://localhost");
     const file = find(pathname);
