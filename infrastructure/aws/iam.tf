@@ -134,8 +134,10 @@ resource "aws_iam_role_policy" "flow_logs" {
   policy = data.aws_iam_policy_document.flow_logs.json
 }
 
-# The backend pipeline (GitHub Actions on main, through OIDC): push the image, register a
-# task definition revision, point the service at it, and watch it settle.
+# The backend pipeline (GitHub Actions, through OIDC): push the image, register a task
+# definition revision, point the service at it, and watch it settle. Its deploy job runs
+# in the `production` environment, so GitHub's token names the environment, not the
+# branch; the environment admits only `main` (infrastructure/README.md, first-time setup).
 data "aws_iam_policy_document" "deploy_trust" {
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -151,7 +153,7 @@ data "aws_iam_policy_document" "deploy_trust" {
     condition {
       test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
-      values   = ["repo:${var.github_repository}:ref:refs/heads/main"]
+      values   = ["repo:${var.github_repository}:environment:production"]
     }
   }
 }

@@ -141,11 +141,13 @@ resource "aws_iam_openid_connect_provider" "github" {
   thumbprint_list = ["6938fd4d98bab03faadb97b34396831e3780aea1"]
 }
 
-# Two roles: pull requests plan with read-only access; only the main branch applies.
+# Two roles: pull requests plan with read-only access; only the `production` environment
+# applies. A job with `environment:` gets a token whose subject names the environment
+# (not the branch), and the environment admits only `main` (infrastructure/README.md).
 data "aws_iam_policy_document" "terraform_trust" {
   for_each = {
     plan  = "repo:${var.github_repository}:pull_request"
-    apply = "repo:${var.github_repository}:ref:refs/heads/main"
+    apply = "repo:${var.github_repository}:environment:production"
   }
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -193,7 +195,7 @@ resource "aws_iam_role_policy" "plan_lock" {
 }
 
 # Applying manages every kind of resource in the aws root, so this role is broad; only
-# workflows on the main branch of this repository can assume it.
+# jobs in this repository's `production` environment (main only) can assume it.
 resource "aws_iam_role_policy_attachment" "terraform_apply" {
   role       = aws_iam_role.terraform["apply"].name
   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"

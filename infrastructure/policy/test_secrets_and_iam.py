@@ -68,11 +68,11 @@ def test_task_role_reaches_the_vault_objects_and_sends_mail_nothing_else(aws):
     assert "${aws_sesv2_email_identity.domain.arn}" in s["SendMail"]["resources"]
 
 
-def test_deploy_role_is_for_main_through_oidc(aws):
+def test_deploy_role_is_for_the_production_environment_through_oidc(aws):
     trust = aws.data[("aws_iam_policy_document", "deploy_trust")]["statement"][0]
     assert trust["actions"] == ["sts:AssumeRoleWithWebIdentity"]
     subjects = [c for c in trust["condition"] if c["variable"] == "token.actions.githubusercontent.com:sub"]
-    assert subjects[0]["values"] == ["repo:${var.github_repository}:ref:refs/heads/main"]
+    assert subjects[0]["values"] == ["repo:${var.github_repository}:environment:production"]
     s = statements(aws, "deploy")
     assert s["Service"]["actions"] == ["ecs:DescribeServices", "ecs:UpdateService"]
     assert s["PassTaskRoles"]["resources"] == ["${aws_iam_role.execution.arn}", "${aws_iam_role.task.arn}"]
