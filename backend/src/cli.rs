@@ -96,6 +96,12 @@ pub fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
+    if matches!(command, Command::Serve | Command::Worker)
+        && let Err(line) = startup::check_data_dir(&config.data_dir)
+    {
+        eprintln!("{line}");
+        return ExitCode::from(2);
+    }
     telemetry::init(config.log_format, &config.log_filter);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,

@@ -181,6 +181,24 @@ impl Application {
 }
 
 /// Opens the database named by the configuration.
+/// Whether the process can write in `SOFTLY_DATA_DIR` (making it when missing): `serve`
+/// and `worker` keep scratch files there. The error is one line for a person, naming the
+/// folder, the user the process runs as, and the usual cause in a container: a volume
+/// mounted there that belongs to another user.
+pub fn check_data_dir(dir: &std::path::Path) -> Result<(), String> {
+    let probe = dir.join(format!(".softly-write-check-{}", std::process::id()));
+    let written = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&probe, b""));
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|error| {
+        // SAFETY: getuid has no preconditions and cannot fail.
+        let uid = unsafe { libc::getuid() };
+        format!(
+            "SOFTLY_DATA_DIR: {} is not writable by this process (uid {uid}): {error}; in a container, the volume mounted there must belong to that user",
+            dir.display()
+        )
+    })
+}
+
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {
     Db::connect(
         &config.database_url,

@@ -87,6 +87,24 @@ def test_the_runtime_user_is_not_root_and_matches_the_task_definition(aws):
     assert f'user                   = "{users[-1]}"' in (aws.path / "ecs.tf").read_text()
 
 
+def test_the_data_volume_is_declared_where_the_task_mounts_it_and_owned_by_its_user(aws):
+    # ECS copies an image's VOLUME path (contents and owner) into the task volume mounted
+    # at that path; a mount anywhere else, or an owner other than the user, is root's.
+    runtime = DOCKERFILE.split("\nFROM ")[-1]
+    volumes = re.findall(r'^VOLUME \["([^"]+)"\]$', runtime, re.MULTILINE)
+    data_dir = aws.locals["data_dir"]
+    assert volumes == [data_dir]
+    assert f"SOFTLY_DATA_DIR={data_dir}" in runtime
+    ecs = (aws.path / "ecs.tf").read_text()
+    assert 'containerPath = local.data_dir' in ecs
+    owner = re.search(rf"^COPY --from=build --chown=(\S+) \S+ {re.escape(data_dir)}$", runtime, re.MULTILINE)
+    user = re.findall(r"^USER (\S+)$", runtime, re.MULTILINE)[-1]
+    assert owner and owner.group(1) == user
+    assert f'user                   = "{user}"' in ecs
+    # The VOLUME comes after the files it keeps: later changes to a volume path are lost.
+    assert runtime.index("VOLUME") > owner.start()
+
+
 def test_the_image_binds_port_and_checks_up(aws):
     assert "BIND=0.0.0.0" in DOCKERFILE and "PORT=8080" in DOCKERFILE
     assert re.search(r'HEALTHCHECK .*\n\s+CMD \["/usr/local/bin/softly", "healthcheck"\]', DOCKERFILE)
@@ -110,6 +128,8 @@ def test_infrastructure_pipeline_plans_pull_requests_and_applies_main():
     assert "github.event_name == 'pull_request'" in text and "terraform plan" in text
     assert "github.ref == 'refs/heads/main'" in text and "terraform apply" in text
     assert "id-token: write" in text and "aws-access-key-id" not in text
+    # A pull request's plan must never share (and so cancel) a pending apply's group.
+    assert "format('infrastructure-pr-{0}', github.event.number) || 'infrastructure-production'" in text
 
 
 def test_sites_pipeline_deploys_the_three_pages_projects():

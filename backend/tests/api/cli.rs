@@ -276,3 +276,41 @@ fn codes_prints_the_whole_registry_whatever_the_environment() {
         assert_eq!(printed["meaning"], registered.meaning);
     }
 }
+
+#[test]
+fn a_data_dir_it_cannot_write_stops_serve_and_worker_with_one_line() {
+    // A folder under a regular file cannot be made, whoever runs the test (root too).
+    let file = std::env::temp_dir().join(format!("softly-cli-file-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::write(&file, b"").unwrap();
+    let data_dir = file.join("data");
+    let data_dir = data_dir.to_str().unwrap();
+    let key = "a".repeat(64);
+    let env = [
+        ("SOFTLY_DATA_DIR", data_dir),
+        ("SOFTLY_ENV", "production"),
+        ("SECRET_KEY_BASE", key.as_str()),
+        // Never reached: the data folder is checked first.
+        ("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"),
+    ];
+    for command in ["serve", "worker"] {
+        let output = softly(&[command], &env);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{command}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!(
+                "SOFTLY_DATA_DIR: {data_dir} is not writable by this process (uid "
+            )),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    // A command that keeps nothing there does not ask.
+    let output = softly(&["config"], &env);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let _ = std::fs::remove_file(&file);
+}
