@@ -7,9 +7,57 @@ resource "aws_cloudwatch_log_group" "flow" {
   retention_in_days = var.log_retention_days
 }
 
+# The topic is encrypted with a key of our own: the AWS-managed SNS key's policy cannot be
+# changed and does not let CloudWatch use it, so with it every alarm action would fail
+# silently (the alarm shows "Failed to execute action" and nobody is told).
+data "aws_iam_policy_document" "alarms_key" {
+  # A key policy's "*" resource is the key itself, and kms:* for the account root is AWS's
+  # default delegation to the account's IAM policies, not a grant to anyone:
+  #checkov:skip=CKV_AWS_109:key policy; "*" is this key, the root statement delegates to IAM
+  #checkov:skip=CKV_AWS_111:key policy; "*" is this key, the root statement delegates to IAM
+  #checkov:skip=CKV_AWS_356:key policy; "*" is this key, the root statement delegates to IAM
+  # The account's IAM policies decide who administers the key (AWS's default key policy).
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${var.account_id}:root"]
+    }
+  }
+  # CloudWatch publishes alarm notifications to the encrypted topic.
+  statement {
+    sid       = "CloudWatchPublishes"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [var.account_id]
+    }
+  }
+}
+
+resource "aws_kms_key" "alarms" {
+  description             = "${var.name}: the alarms topic"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.alarms_key.json
+}
+
+resource "aws_kms_alias" "alarms" {
+  name          = "alias/${var.name}-alarms"
+  target_key_id = aws_kms_key.alarms.key_id
+}
+
 resource "aws_sns_topic" "alarms" {
   name              = "${var.name}-alarms"
-  kms_master_key_id = "alias/aws/sns"
+  kms_master_key_id = aws_kms_key.alarms.arn
 }
 
 resource "aws_sns_topic_subscription" "alarms_email" {

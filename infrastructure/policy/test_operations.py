@@ -51,3 +51,17 @@ def test_bootstrap_makes_a_versioned_encrypted_private_state_bucket_and_lock_tab
     assert all(block[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
     table = bootstrap.resource("aws_dynamodb_table", "locks")
     assert table["name"] == "softly-terraform-locks" and table["hash_key"] == "LockID"
+
+
+def test_alarms_reach_the_topic_through_a_key_cloudwatch_may_use(aws):
+    topic = aws.resource("aws_sns_topic", "alarms")
+    # Not the AWS-managed alias/aws/sns, whose policy CloudWatch cannot use.
+    assert topic["kms_master_key_id"] == "${aws_kms_key.alarms.arn}"
+    key = aws.resource("aws_kms_key", "alarms")
+    assert key["enable_key_rotation"] is True
+    assert key["policy"] == "${data.aws_iam_policy_document.alarms_key.json}"
+    statements = {s["sid"]: s for s in aws.data[("aws_iam_policy_document", "alarms_key")]["statement"]}
+    publish = statements["CloudWatchPublishes"]
+    assert publish["principals"][0] == {"type": "Service", "identifiers": ["cloudwatch.amazonaws.com"]}
+    assert set(publish["actions"]) == {"kms:Decrypt", "kms:GenerateDataKey"}
+    assert aws.resource("aws_sns_topic_subscription", "alarms_email")["protocol"] == "email"

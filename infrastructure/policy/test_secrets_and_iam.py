@@ -83,6 +83,11 @@ def test_no_wildcard_actions_anywhere(aws):
         for statement in document.get("statement", []):
             if statement.get("effect") == "Deny":
                 continue
+            # A key policy's delegation to the account's IAM policies (AWS's default).
+            if statement.get("sid") == "AccountAdministers" and statement["principals"][0]["identifiers"] == [
+                "arn:aws:iam::${var.account_id}:root"
+            ]:
+                continue
             for action in statement["actions"]:
                 assert "*" not in action, f"{name}: {action}"
 
