@@ -137,6 +137,9 @@ locals {
   ssm_parameters = [
     "database_url",
     "secret_key_base",
+    # Optional: older keys still accepted while SECRET_KEY_BASE is rotated; the binary
+    # reads the placeholder `unset` as none.
+    "secret_key_base_previous",
     "redis_url",
     "anthropic_api_key",
     "deepgram_api_key",

@@ -122,6 +122,19 @@ def test_backend_pipeline_tests_builds_pushes_updates_and_waits_through_oidc():
     assert "aws-access-key-id" not in text and "AWS_SECRET_ACCESS_KEY" not in text
 
 
+def test_a_deploy_succeeds_only_when_the_new_revision_runs_and_its_rollout_completed():
+    text = (WORKFLOWS / "backend.yml").read_text()
+    wait = text.index("aws ecs wait services-stable")
+    check = text.index("deployments[?status==`PRIMARY`] | [0].[taskDefinition, rolloutState]")
+    assert check > wait
+    assert '"$running" != "$TASK_DEFINITION"' in text and '"$rollout" != "COMPLETED"' in text
+    # Configuration made in Terraform ships through the pipeline (by hand: workflow_dispatch),
+    # never by restarting tasks on the old revision.
+    assert "workflow_dispatch:" in text
+    for runbook in (REPOSITORY / "infrastructure" / "README.md", REPOSITORY / "README.md"):
+        assert "--force-new-deployment" not in runbook.read_text(), runbook
+
+
 def test_infrastructure_pipeline_plans_pull_requests_and_applies_main():
     text = (WORKFLOWS / "infrastructure.yml").read_text()
     assert "bash infrastructure/check" in text

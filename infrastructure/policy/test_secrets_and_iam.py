@@ -3,6 +3,7 @@
 SSM_NAMES = [
     "database_url",
     "secret_key_base",
+    "secret_key_base_previous",
     "redis_url",
     "anthropic_api_key",
     "deepgram_api_key",

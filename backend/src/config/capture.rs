@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::{ConfigError, Lookup, Secret, parse_origin, parse_var};
+use super::{ConfigError, Lookup, SSM_PLACEHOLDER, Secret, parse_origin, parse_var};
 
 /// One provider's address and key.
 #[derive(Debug, Clone)]
@@ -33,11 +33,6 @@ pub struct CaptureConfig {
     pub extractions_per_month: u64,
 }
 
-/// The value Terraform gives every SSM parameter until an operator sets it: a provider
-/// key still holding it is not configured (that way of capturing is off), rather than a
-/// key every call would have refused.
-pub const SSM_PLACEHOLDER: &str = "unset";
-
 /// Claude's small, fast model: extraction is a short structured answer.
 pub const DEFAULT_ANTHROPIC_MODEL: &str = "claude-haiku-4-5";
 
@@ -45,6 +40,8 @@ impl CaptureConfig {
     pub fn from_lookup(lookup: Lookup<'_>) -> Result<Self, ConfigError> {
         let provider = |key: &str, url: &'static str, default_url: &str, model: &str, default_model: &str| {
             lookup(key)
+                // A provider key still holding the placeholder is not configured (that way
+                // of capturing is off), rather than a key every call would have refused.
                 .filter(|secret| secret.trim() != SSM_PLACEHOLDER)
                 .map(|secret| -> Result<Provider, ConfigError> {
                     Ok(Provider {

@@ -24,6 +24,10 @@ use ipnet::IpNet;
 use lettre::message::Mailbox;
 
 pub use capture::{CaptureConfig, DEFAULT_ANTHROPIC_MODEL, Provider};
+
+/// The value Terraform gives every SSM parameter until an operator sets it
+/// (`infrastructure/aws/ssm.tf`): an optional secret still holding it is not set.
+pub const SSM_PLACEHOLDER: &str = "unset";
 pub use database_url::{Backend, DatabaseUrl};
 pub use error::ConfigError;
 pub use mail::{MailTransport, SesSettings};

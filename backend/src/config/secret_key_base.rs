@@ -43,7 +43,10 @@ pub fn resolve(
         current: checked("SECRET_KEY_BASE", current)?,
         previous: Vec::new(),
     };
-    if let Some(previous) = lookup("SECRET_KEY_BASE_PREVIOUS") {
+    // Terraform's placeholder: no rotation under way (the parameter exists so that ECS,
+    // which refuses to start a task whose secret is missing, can always inject it).
+    let previous = lookup("SECRET_KEY_BASE_PREVIOUS").filter(|value| value.trim() != super::SSM_PLACEHOLDER);
+    if let Some(previous) = previous {
         for key in previous.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             keys.previous
                 .push(checked("SECRET_KEY_BASE_PREVIOUS", key.to_string())?);

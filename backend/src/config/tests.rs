@@ -41,6 +41,19 @@ fn a_short_secret_key_base_is_rejected() {
 }
 
 #[test]
+fn a_previous_key_base_still_holding_the_ssm_placeholder_is_no_previous_key() {
+    let key = "k".repeat(64);
+    let config = config_from(&[("SECRET_KEY_BASE", &key), ("SECRET_KEY_BASE_PREVIOUS", "unset")]).unwrap();
+    assert_eq!(config.secret_key_bases.all().count(), 1);
+    let previous = "p".repeat(64);
+    let config = config_from(&[("SECRET_KEY_BASE", &key), ("SECRET_KEY_BASE_PREVIOUS", &previous)]).unwrap();
+    assert_eq!(config.secret_key_bases.all().count(), 2);
+    // Anything else short is still a mistake worth stopping for.
+    let err = config_from(&[("SECRET_KEY_BASE", &key), ("SECRET_KEY_BASE_PREVIOUS", "short")]).unwrap_err();
+    assert_eq!(err.var, "SECRET_KEY_BASE_PREVIOUS");
+}
+
+#[test]
 fn malformed_values_name_their_variable() {
     for (var, value) in [
         ("PORT", "eighty"),
