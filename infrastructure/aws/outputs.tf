@@ -25,7 +25,10 @@ output "acm_validation_records" {
 
 output "cloudflare" {
   description = "Everything the Cloudflare root needs, in one object (terraform output -json cloudflare)."
+  # The origin header's value is in it.
+  sensitive = true
   value = {
+    origin_header          = { name = local.origin_header, value = var.origin_header_secret }
     api_origin             = aws_lb.api.dns_name
     ses_dkim_tokens        = aws_sesv2_email_identity.domain.dkim_signing_attributes[0].tokens
     acm_validation_records = [for option in aws_acm_certificate.api.domain_validation_options : { name = option.resource_record_name, type = option.resource_record_type, value = option.resource_record_value }]

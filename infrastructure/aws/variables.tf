@@ -131,8 +131,20 @@ variable "github_oidc_provider_arn" {
   default     = "arn:aws:iam::239732221658:oidc-provider/token.actions.githubusercontent.com"
 }
 
+variable "origin_header_secret" {
+  description = "The value of the origin header Cloudflare adds and the ALB requires (openssl rand -hex 32; GitHub secret ORIGIN_HEADER_SECRET)."
+  type        = string
+  sensitive   = true
+  validation {
+    condition     = can(regex("^[0-9a-f]{32,128}$", var.origin_header_secret))
+    error_message = "origin_header_secret is 32 to 128 hexadecimal characters (openssl rand -hex 32)."
+  }
+}
+
 locals {
-  ssm_prefix = "/softly/${var.environment}"
+  # The header the Cloudflare root's Transform Rule sets and the ALB's listener requires.
+  origin_header = "X-Softly-Origin"
+  ssm_prefix    = "/softly/${var.environment}"
   # Parameters whose values are set out of band (see README.md); Terraform knows only names.
   ssm_parameters = [
     "database_url",

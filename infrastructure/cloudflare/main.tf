@@ -66,6 +66,31 @@ resource "cloudflare_zone" "main" {
 # Full (strict): Cloudflare reaches the ALB over HTTPS and checks its certificate (a
 # public ACM certificate for api.mysoftly.app). The seed's "Full" with an HTTP-only ALB
 # cannot work: Full mode always connects to the origin on 443.
+# Origin protection: every request this zone sends to the API carries the origin header
+# the ALB requires (../aws/alb.tf); the ALB refuses the rest with 403. Admitting
+# Cloudflare's ranges alone would admit any Cloudflare customer's zone pointed at the ALB.
+resource "cloudflare_ruleset" "origin_header" {
+  zone_id     = cloudflare_zone.main.id
+  name        = "Softly origin header"
+  description = "Marks requests to the API as having come through this zone"
+  kind        = "zone"
+  phase       = "http_request_late_transform"
+
+  rules {
+    action      = "rewrite"
+    expression  = "(http.host eq \"api.${var.domain}\")"
+    description = "Set the origin header the ALB requires"
+    enabled     = true
+    action_parameters {
+      headers {
+        name      = local.aws.origin_header.name
+        operation = "set"
+        value     = local.aws.origin_header.value
+      }
+    }
+  }
+}
+
 resource "cloudflare_zone_settings_override" "main" {
   zone_id = cloudflare_zone.main.id
   settings {

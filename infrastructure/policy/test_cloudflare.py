@@ -50,3 +50,29 @@ def test_every_seed_hostname_is_served(cloudflare):
     hostnames = {cloudflare.resolve("${var.domain}") if name == "@" else f"{name}.mysoftly.app" for name in sites}
     hostnames.add("api.mysoftly.app")
     assert hostnames == {"mysoftly.app", "api.mysoftly.app", "app.mysoftly.app", "docs.mysoftly.app"}
+
+
+def test_only_requests_through_our_zone_reach_the_tasks(aws, cloudflare):
+    # The ALB refuses by default; a rule forwards requests carrying the origin header.
+    https = aws.resource("aws_lb_listener", "https")
+    default = https["default_action"][0]
+    assert default["type"] == "fixed-response" and default["fixed_response"][0]["status_code"] == "403"
+    rule = aws.resource("aws_lb_listener_rule", "through_cloudflare")
+    header = rule["condition"][0]["http_header"][0]
+    assert header["http_header_name"] == "${local.origin_header}"
+    assert header["values"] == ["${var.origin_header_secret}"]
+    assert rule["action"][0]["type"] == "forward"
+    assert aws.variables["origin_header_secret"]["sensitive"] is True
+    output = aws.outputs["cloudflare"]
+    assert output["sensitive"] is True
+    # An object literal parses as a one-element list of it.
+    assert output["value"][0]["origin_header"] == {"name": "${local.origin_header}", "value": "${var.origin_header_secret}"}
+    # The zone's late transform sets that header, from the AWS root's output, on the API host.
+    ruleset = cloudflare.resource("cloudflare_ruleset", "origin_header")
+    assert ruleset["phase"] == "http_request_late_transform" and ruleset["kind"] == "zone"
+    (rule,) = ruleset["rules"]
+    assert rule["action"] == "rewrite" and rule["expression"].replace('\\"', '"') == '(http.host eq "api.${var.domain}")'
+    (headers,) = rule["action_parameters"][0]["headers"]
+    assert headers == {"name": "${local.aws.origin_header.name}", "operation": "set", "value": "${local.aws.origin_header.value}"}
+    # The security group still admits only Cloudflare's ranges.
+    assert aws.variables["cloudflare_ipv4_ranges"]["default"]

@@ -1,6 +1,10 @@
 # The seed's architecture, asserted against a mocked AWS provider: `terraform test` runs
 # offline, plans the whole root with mocked values, and checks every number and relation.
 
+variables {
+  origin_header_secret = "0123456789abcdef0123456789abcdef"
+}
+
 mock_provider "aws" {
   # Mocked values exist at plan time, so nothing is applied and nothing destroyed.
   override_during = plan
@@ -214,6 +218,15 @@ run "network" {
 
 run "load_balancer" {
   command = plan
+
+  assert {
+    condition     = aws_lb_listener.https.default_action[0].type == "fixed-response" && aws_lb_listener.https.default_action[0].fixed_response[0].status_code == "403"
+    error_message = "The listener refuses what did not come through Cloudflare (no origin header) with 403."
+  }
+  assert {
+    condition     = contains(flatten([for c in aws_lb_listener_rule.through_cloudflare.condition : [for h in c.http_header : h.http_header_name]]), "X-Softly-Origin") && aws_lb_listener_rule.through_cloudflare.action[0].type == "forward"
+    error_message = "Only requests with the origin header are forwarded to the tasks."
+  }
 
   assert {
     condition     = toset(aws_lb.api.subnets) == toset([for s in aws_subnet.public : s.id]) && !aws_lb.api.internal
