@@ -162,3 +162,15 @@ def test_sites_deploy_only_what_changed_one_deploy_per_site_at_a_time():
     # Only what it uses: reading the repository (Pages deploys use the API token).
     permissions = text.split("permissions:", 1)[1].split("\njobs:", 1)[0]
     assert [line.strip() for line in permissions.strip().splitlines()] == ["contents: read"]
+
+
+def test_ci_runs_as_a_user_with_sudo_not_only_as_root():
+    # GitHub-hosted runners are not root: everything root's goes through `privileged`.
+    script = (REPOSITORY / ".ci" / "run").read_text()
+    for number, line in enumerate(script.splitlines(), 1):
+        code = line.split("#", 1)[0]
+        for needs_root in ("apt-get ", "pg_ctlcluster ", "sed -i"):
+            # `command -v x` asks whether it is installed; it runs nothing.
+            if needs_root in code and f"command -v {needs_root}" not in code:
+                assert "privileged " in code, f".ci/run:{number} runs {needs_root.strip()} without privileged: {line.strip()}"
+    assert 'sudo -n "$@"' in script
