@@ -83,6 +83,8 @@ const MAX_BATCH: usize = 64;
 /// not sit on jobs another could run, while a burst of quick ones (reminders at 09:00)
 /// costs two statements per batch instead of two per job.
 const QUICK_BATCH: Duration = Duration::from_millis(50);
+/// The longest a finished job of a batch waits to be deleted with the others.
+const COMPLETE_WITHIN: Duration = Duration::from_millis(20);
 
 struct Worker {
     id: String,
@@ -140,8 +142,10 @@ impl Worker {
         self.idle.send_modify(|idle| *idle -= 1);
     }
 
-    /// Runs the claimed jobs one after another; the successes are deleted together at
-    /// the end (a crash before that runs them again: delivery is at least once). The
+    /// Runs the claimed jobs one after another; the successes are deleted together, at
+    /// the end or as soon as the oldest waiting one has waited [`COMPLETE_WITHIN`] (a crash
+    /// or freeze before that runs them again: delivery is at least once, and the window
+    /// of what may run twice stays that short however large the batch). The
     /// leases are renewed at a third of their length for as long as the batch runs —
     /// before a job starts, when a renewal is due, so a worker that froze does not run
     /// jobs another worker has taken over meanwhile. Once shutdown begins, the jobs not
@@ -149,13 +153,23 @@ impl Worker {
     async fn execute_batch(&mut self, jobs: Vec<ClaimedJob>) {
         let renewed = Mutex::new(Instant::now());
         let mut done = Vec::with_capacity(jobs.len());
+        let mut waiting_since = Instant::now();
         let mut unstarted = jobs.into_iter();
         while let Some(job) = unstarted.next() {
             if !self.still_held(&job, &renewed).await {
                 continue;
             }
             match self.execute(&job, &renewed).await {
-                Outcome::Done => done.push(job),
+                Outcome::Done => {
+                    if done.is_empty() {
+                        waiting_since = Instant::now();
+                    }
+                    done.push(job);
+                    if waiting_since.elapsed() >= COMPLETE_WITHIN {
+                        self.record_done(&done).await;
+                        done.clear();
+                    }
+                }
                 Outcome::Failed => {}
                 Outcome::Aborted => {
                     let back: Vec<_> = std::iter::once(job).chain(unstarted.by_ref()).collect();
@@ -168,7 +182,11 @@ impl Worker {
                 self.hand_back(&back).await;
             }
         }
-        if let Err(error) = self.queue.complete_all(&done, &self.id).await {
+        self.record_done(&done).await;
+    }
+
+    async fn record_done(&self, done: &[ClaimedJob]) {
+        if let Err(error) = self.queue.complete_all(done, &self.id).await {
             // The leases will lapse and another worker will run them again: at least once.
             tracing::error!(
                 jobs = done.len(),
