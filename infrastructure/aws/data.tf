@@ -19,6 +19,14 @@ resource "aws_db_parameter_group" "postgres" {
   }
 }
 
+# The log groups RDS exports to, made here with a retention: left to RDS, they are created
+# on the first export with none (kept, and paid for, forever).
+resource "aws_cloudwatch_log_group" "rds" {
+  for_each          = toset(["postgresql", "upgrade"])
+  name              = "/aws/rds/instance/${var.name}/${each.value}"
+  retention_in_days = var.log_retention_days
+}
+
 resource "aws_db_instance" "main" {
   identifier     = var.name
   engine         = "postgres"
@@ -51,7 +59,7 @@ resource "aws_db_instance" "main" {
 
   auto_minor_version_upgrade          = true
   iam_database_authentication_enabled = true
-  enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
+  enabled_cloudwatch_logs_exports     = [for kind, group in aws_cloudwatch_log_group.rds : kind]
   monitoring_interval                 = 60
   monitoring_role_arn                 = aws_iam_role.rds_monitoring.arn
 }

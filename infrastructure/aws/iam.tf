@@ -72,9 +72,12 @@ data "aws_iam_policy_document" "task" {
     resources = [aws_s3_bucket.vault.arn]
   }
   statement {
-    sid       = "SendMail"
-    actions   = ["ses:SendEmail", "ses:SendRawEmail"]
-    resources = [aws_sesv2_email_identity.domain.arn, aws_sesv2_configuration_set.main.arn]
+    sid     = "SendMail"
+    actions = ["ses:SendEmail", "ses:SendRawEmail"]
+    resources = concat(
+      [aws_sesv2_email_identity.domain.arn, aws_sesv2_configuration_set.main.arn],
+      [for recipient in aws_sesv2_email_identity.sandbox_recipient : recipient.arn],
+    )
   }
 }
 

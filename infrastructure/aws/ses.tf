@@ -18,3 +18,11 @@ resource "aws_sesv2_email_identity" "domain" {
     next_signing_key_length = "RSA_2048_BIT"
   }
 }
+
+# While SES is in its sandbox it delivers only to verified addresses, and authorises a send
+# against the recipient's identity too: each address here becomes an identity (AWS emails
+# it a confirmation link) the task may send to. Empty once production access is granted.
+resource "aws_sesv2_email_identity" "sandbox_recipient" {
+  for_each       = toset(var.ses_sandbox_recipients)
+  email_identity = each.value
+}

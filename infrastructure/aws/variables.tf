@@ -131,6 +131,12 @@ variable "github_oidc_provider_arn" {
   default     = "arn:aws:iam::239732221658:oidc-provider/token.actions.githubusercontent.com"
 }
 
+variable "ses_sandbox_recipients" {
+  description = "While SES is in its sandbox: the addresses it may send to (verified identities). Empty with production access."
+  type        = list(string)
+  default     = []
+}
+
 variable "origin_header_secret" {
   description = "The value of the origin header Cloudflare adds and the ALB requires (openssl rand -hex 32; GitHub secret ORIGIN_HEADER_SECRET)."
   type        = string

@@ -57,3 +57,14 @@ def test_ecr_has_a_lifecycle_policy(aws):
     assert policy["repository"] == "${aws_ecr_repository.app.name}"
     assert "imageCountMoreThan" in (aws.path / "storage.tf").read_text()
     assert aws.resource("aws_ecr_repository", "app")["image_scanning_configuration"] == [{"scan_on_push": True}]
+
+
+def test_rds_exports_logs_to_groups_terraform_made_with_a_retention(aws):
+    groups = aws.resource("aws_cloudwatch_log_group", "rds")
+    assert groups["for_each"].replace("'", '"') == '${toset(["postgresql", "upgrade"])}'
+    assert groups["name"] == "/aws/rds/instance/${var.name}/${each.value}"
+    assert groups["retention_in_days"] == "${var.log_retention_days}"
+    assert aws.default("log_retention_days") == 30
+    # Exports name only groups made above, so none is created by RDS without a retention.
+    exports = aws.resource("aws_db_instance", "main")["enabled_cloudwatch_logs_exports"]
+    assert " ".join(exports.replace(",", " ").split()) == "${[for kind group in aws_cloudwatch_log_group.rds : kind]}"

@@ -67,6 +67,11 @@ def test_task_role_reaches_the_vault_objects_and_sends_mail_nothing_else(aws):
     assert s["VaultListing"]["resources"] == ["${aws_s3_bucket.vault.arn}"]
     assert s["SendMail"]["actions"] == ["ses:SendEmail", "ses:SendRawEmail"]
     assert "${aws_sesv2_email_identity.domain.arn}" in s["SendMail"]["resources"]
+    # In the SES sandbox a send is also authorised against the (verified) recipient.
+    assert "aws_sesv2_email_identity.sandbox_recipient" in s["SendMail"]["resources"]
+    recipients = aws.resource("aws_sesv2_email_identity", "sandbox_recipient")
+    assert recipients["for_each"] == "${toset(var.ses_sandbox_recipients)}"
+    assert aws.default("ses_sandbox_recipients") == []
 
 
 def test_deploy_role_is_for_the_production_environment_through_oidc(aws):
