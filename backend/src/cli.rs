@@ -197,8 +197,7 @@ async fn jobs_command(db: &db::Db, command: JobsCommand) -> anyhow::Result<()> {
     }
 }
 
-/// Wires the embedded default in a temporary folder, whatever the environment says, and
-/// prints its OpenAPI document: the same one `softly serve` answers at `/openapi.json`.
+/// Prints the problem-code registry (`codes::ALL`) as JSON.
 fn print_codes() -> ExitCode {
     use std::io::Write;
     let codes: Vec<_> = crate::codes::ALL
@@ -211,6 +210,8 @@ fn print_codes() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Wires the embedded default in a temporary folder, whatever the environment says, and
+/// prints its OpenAPI document: the same one `softly serve` answers at `/openapi.json`.
 fn print_openapi() -> ExitCode {
     let scratch = std::env::temp_dir().join(format!("softly-openapi-{}", uuid::Uuid::now_v7()));
     let outcome = describe(&scratch);

@@ -180,7 +180,6 @@ impl Application {
     }
 }
 
-/// Opens the database named by the configuration.
 /// Whether the process can write in `SOFTLY_DATA_DIR` (making it when missing): `serve`
 /// and `worker` keep scratch files there. The error is one line for a person, naming the
 /// folder, the user the process runs as, and the usual cause in a container: a volume
@@ -199,6 +198,7 @@ pub fn check_data_dir(dir: &std::path::Path) -> Result<(), String> {
     })
 }
 
+/// Opens the database named by the configuration.
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {
     Db::connect(
         &config.database_url,

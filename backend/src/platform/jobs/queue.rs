@@ -217,24 +217,6 @@ impl JobQueue {
         Ok(held)
     }
 
-    /// Extends the lease of a job still running; `false` when the lease was lost (it
-    /// lapsed and another worker took the job over).
-    pub async fn renew(&self, job: &ClaimedJob, worker_id: &str) -> anyhow::Result<bool> {
-        let now = self.clock.now_ms();
-        let renewed = sqlx::query(
-            "UPDATE jobs SET locked_until = $1, updated_at = $2
-             WHERE id = $3 AND locked_by = $4 AND status = 'running'",
-        )
-        .bind(now + self.lease.as_millis() as i64)
-        .bind(now)
-        .bind(&job.id)
-        .bind(worker_id)
-        .execute(self.db.pool())
-        .await
-        .context("while renewing a job's lease")?;
-        Ok(renewed.rows_affected() == 1)
-    }
-
     /// The job succeeded: it is deleted.
     pub async fn complete(&self, job: &ClaimedJob, worker_id: &str) -> anyhow::Result<()> {
         self.complete_all(std::slice::from_ref(job), worker_id).await
