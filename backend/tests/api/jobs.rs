@@ -231,7 +231,10 @@ async fn a_job_longer_than_its_lease_keeps_it_while_its_worker_lives(backend: Ba
     // The lease is renewed only by its holder, and only while the job runs.
     enqueue_echo(&app, "held", true).await;
     let job = queue.claim("holder").await.unwrap().unwrap();
-    assert_eq!(queue.renew_held("holder").await.unwrap(), std::slice::from_ref(&job.id));
+    assert_eq!(
+        queue.renew_held("holder").await.unwrap(),
+        std::slice::from_ref(&job.id)
+    );
     assert!(queue.renew_held("someone else").await.unwrap().is_empty());
     queue.fail(&job, "holder", "boom").await.unwrap();
     assert!(queue.renew_held("holder").await.unwrap().is_empty());
