@@ -406,6 +406,97 @@ async fn quick_jobs_are_claimed_in_batches_and_slow_ones_one_at_a_time(backend: 
     assert_eq!(slow, [1, 1, 1, 1]);
 }
 
+/// Records what it runs; the first time it runs a job whose worker holds others
+/// besides, it plays the part of a freeze: the leases lapse, another worker ("thief")
+/// takes every job over, and the job runs on past a renewal.
+#[derive(Clone)]
+struct FreezesMidBatch {
+    app_db: softly::platform::db::Db,
+    clock: softly::platform::clock::ClockHandle,
+    queue: JobQueue,
+    /// The other worker's queue: its leases outlast the test.
+    thief: JobQueue,
+    ran: Arc<Mutex<Vec<String>>>,
+    taken_over: Arc<Mutex<Vec<String>>>,
+    /// How many jobs had run when the freeze came.
+    froze_after: Arc<Mutex<Option<usize>>>,
+}
+
+impl JobHandler<Echo> for FreezesMidBatch {
+    async fn run(&self, job_id: &str, _: Echo) -> anyhow::Result<()> {
+        let ran = {
+            let mut ran = self.ran.lock().unwrap();
+            ran.push(job_id.to_string());
+            ran.len()
+        };
+        if self.froze_after.lock().unwrap().is_some() {
+            return Ok(());
+        }
+        let batch: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM jobs WHERE status = 'running'
+               AND locked_by = (SELECT locked_by FROM jobs WHERE id = $1)",
+        )
+        .bind(job_id)
+        .fetch_one(self.app_db.pool())
+        .await?;
+        if batch < 3 {
+            return Ok(());
+        }
+        *self.froze_after.lock().unwrap() = Some(ran);
+        self.clock.advance(self.queue.lease() * 2);
+        let stolen = self.thief.claim_batch("thief", 1000).await?;
+        *self.taken_over.lock().unwrap() = stolen.into_iter().map(|job| job.id).collect();
+        // Past the worker's next renewal, which finds the batch gone.
+        tokio::time::sleep(self.queue.lease()).await;
+        Ok(())
+    }
+}
+
+async fn a_worker_that_lost_its_batch_mid_way_runs_none_of_the_rest(backend: Backend) {
+    let app = quiet_app(backend).await;
+    let queue = JobQueue::new(app.db.clone(), app.wired.platform.clock.clone())
+        .with_lease(Duration::from_millis(300));
+    let handler = FreezesMidBatch {
+        app_db: app.db.clone(),
+        clock: app.clock.clone(),
+        queue: queue.clone(),
+        thief: JobQueue::new(app.db.clone(), app.wired.platform.clock.clone())
+            .with_lease(Duration::from_secs(600)),
+        ran: Arc::default(),
+        taken_over: Arc::default(),
+        froze_after: Arc::default(),
+    };
+    let values: Vec<Echo> = (0..200).map(|n| Echo { value: n.to_string() }).collect();
+    let mut tx = app.db.pool().begin().await.unwrap();
+    jobs::enqueue_many(&mut tx, &values, app.now_ms()).await.unwrap();
+    tx.commit().await.unwrap();
+    let registry = JobRegistry::new().register::<Echo, _>(handler.clone());
+    let workers = spawn_workers(queue.clone(), registry, 1, Duration::from_millis(20));
+    for _ in 0..500 {
+        if !handler.taken_over.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The frozen job runs on for a lease; then the worker would go on with its batch.
+    tokio::time::sleep(queue.lease() * 3).await;
+    workers.shutdown(Duration::from_secs(1)).await;
+    let taken_over = handler.taken_over.lock().unwrap().clone();
+    let ran = handler.ran.lock().unwrap().clone();
+    let froze_after = handler
+        .froze_after
+        .lock()
+        .unwrap()
+        .expect("a worker held a batch of three or more");
+    assert!(taken_over.len() >= 3, "the batch was taken over: {taken_over:?}");
+    assert_eq!(
+        ran.len(),
+        froze_after,
+        "after the freeze, the worker ran jobs another worker held: {:?}",
+        &ran[froze_after..]
+    );
+}
+
 crate::on_both_backends!(
     a_panicking_handler_fails_its_attempt_and_the_worker_lives_on,
     a_job_longer_than_its_lease_keeps_it_while_its_worker_lives,
@@ -415,6 +506,7 @@ crate::on_both_backends!(
     a_lapsed_lease_is_taken_over_and_the_old_worker_cannot_finish_it,
     shutdown_hands_a_running_job_back_to_the_queue,
     quick_jobs_are_claimed_in_batches_and_slow_ones_one_at_a_time,
+    a_worker_that_lost_its_batch_mid_way_runs_none_of_the_rest,
 );
 
 crate::on_both_backends!(

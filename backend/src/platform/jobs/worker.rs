@@ -1,4 +1,5 @@
 use std::any::Any;
+use std::collections::HashSet;
 use std::convert::Infallible;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -151,15 +152,18 @@ impl Worker {
     /// jobs another worker has taken over meanwhile. Once shutdown begins, the jobs not
     /// yet started are handed back.
     async fn execute_batch(&mut self, jobs: Vec<ClaimedJob>) {
-        let renewed = Mutex::new(Instant::now());
+        let leases = Mutex::new(Leases {
+            renewed: Instant::now(),
+            held: jobs.iter().map(|job| job.id.clone()).collect(),
+        });
         let mut done = Vec::with_capacity(jobs.len());
         let mut waiting_since = Instant::now();
         let mut unstarted = jobs.into_iter();
         while let Some(job) = unstarted.next() {
-            if !self.still_held(&job, &renewed).await {
+            if !self.still_held(&job, &leases).await {
                 continue;
             }
-            match self.execute(&job, &renewed).await {
+            match self.execute(&job, &leases).await {
                 Outcome::Done => {
                     if done.is_empty() {
                         waiting_since = Instant::now();
@@ -206,40 +210,39 @@ impl Worker {
         }
     }
 
-    /// Whether `job`'s lease is still this worker's: renews the leases first when a
-    /// renewal is due (`renewed` is when they last were). A lease that lapsed, or may
-    /// have, is left to whoever holds the job now.
-    async fn still_held(&self, job: &ClaimedJob, renewed: &Mutex<Instant>) -> bool {
-        let every = self.queue.lease() / 3;
-        let since = lock(renewed).elapsed();
-        if since < every {
-            return true;
-        }
-        match self.queue.renew_held(&self.id).await {
-            Ok(held) => {
-                *lock(renewed) = Instant::now();
-                let kept = held.contains(&job.id);
-                if !kept {
-                    tracing::warn!(job_id = %job.id, kind = %job.kind, "lease lost before the job started: left to the worker that took it over");
+    /// Whether `job`'s lease is still this worker's, by the last renewal (made here when
+    /// one is due, or by the heartbeat of an earlier job of the batch). A lease that
+    /// lapsed, or may have, is left to whoever holds the job now.
+    async fn still_held(&self, job: &ClaimedJob, leases: &Mutex<Leases>) -> bool {
+        let since = lock(leases).renewed.elapsed();
+        if since >= self.queue.lease() / 3 {
+            match self.queue.renew_held(&self.id).await {
+                Ok(held) => lock(leases).record(held),
+                Err(error) => {
+                    tracing::warn!(job_id = %job.id, error = format!("{error:#}"), "renewing leases failed");
+                    if since >= self.queue.lease() {
+                        return false;
+                    }
                 }
-                kept
-            }
-            Err(error) => {
-                tracing::warn!(job_id = %job.id, error = format!("{error:#}"), "renewing leases failed");
-                since < self.queue.lease()
             }
         }
+        let kept = lock(leases).held.contains(&job.id);
+        if !kept {
+            tracing::warn!(job_id = %job.id, kind = %job.kind, "lease lost before the job started: left to the worker that took it over");
+        }
+        kept
     }
 
     /// Renews the leases of the jobs this worker holds at a third of their length for as
     /// long as a job runs, so a long job is not taken over while its worker is alive. A
     /// worker that froze stops renewing; its leases lapse and another worker takes the
-    /// jobs over.
-    async fn heartbeat(&self, job: &ClaimedJob, renewed: &Mutex<Instant>) -> Infallible {
+    /// jobs over — which the renewal after it thaws reports, so the batch's remaining
+    /// jobs that were taken over are not run here too.
+    async fn heartbeat(&self, job: &ClaimedJob, leases: &Mutex<Leases>) -> Infallible {
         let every = self.queue.lease() / 3;
+        let mut next = lock(leases).renewed + every;
         loop {
-            let due = *lock(renewed) + every;
-            tokio::time::sleep_until(due.into()).await;
+            tokio::time::sleep_until(next.into()).await;
             match self.queue.renew_held(&self.id).await {
                 Ok(held) => {
                     if !held.contains(&job.id) {
@@ -248,16 +251,17 @@ impl Worker {
                             "lease lost: another worker has taken this job over (its handler must be idempotent)"
                         );
                     }
+                    lock(leases).record(held);
                 }
                 Err(error) => {
                     tracing::warn!(job_id = %job.id, error = format!("{error:#}"), "renewing a lease failed")
                 }
             }
-            *lock(renewed) = Instant::now();
+            next = Instant::now() + every;
         }
     }
 
-    async fn execute(&self, job: &ClaimedJob, renewed: &Mutex<Instant>) -> Outcome {
+    async fn execute(&self, job: &ClaimedJob, leases: &Mutex<Leases>) -> Outcome {
         let started = Instant::now();
         let mut phase = self.phase.clone();
         // A handler that panics fails its attempt like one that returns an error; the
@@ -270,7 +274,7 @@ impl Worker {
         };
         let outcome = tokio::select! {
             outcome = run => outcome,
-            never = self.heartbeat(job, renewed) => match never {},
+            never = self.heartbeat(job, leases) => match never {},
             () = aborted => return Outcome::Aborted,
         };
         let elapsed_ms = started.elapsed().as_millis() as u64;
@@ -295,9 +299,24 @@ impl Worker {
     }
 }
 
-/// The time a batch's leases were last renewed (a poisoned lock still holds a time).
-fn lock(renewed: &Mutex<Instant>) -> MutexGuard<'_, Instant> {
-    renewed.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// What a worker last learned of its batch's leases.
+struct Leases {
+    /// When they were last renewed (or claimed).
+    renewed: Instant,
+    /// The jobs the worker held then: a job missing here was taken over.
+    held: HashSet<String>,
+}
+
+impl Leases {
+    fn record(&mut self, held: Vec<String>) {
+        self.renewed = Instant::now();
+        self.held = held.into_iter().collect();
+    }
+}
+
+/// A batch's leases (a poisoned lock still holds what was last learned).
+fn lock(leases: &Mutex<Leases>) -> MutexGuard<'_, Leases> {
+    leases.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The error recorded for a handler that panicked, with the panic's message.
