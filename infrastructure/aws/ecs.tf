@@ -21,7 +21,7 @@ locals {
   container_secrets = [
     for name in local.ssm_parameters : {
       name      = upper(name)
-      valueFrom = aws_ssm_parameter.app[name].arn
+      valueFrom = local.ssm_parameter_arns[name]
     }
   ]
   container_environment = [
@@ -31,6 +31,7 @@ locals {
     { name = "LOG_FORMAT", value = "json" },
     { name = "SOFTLY_DATA_DIR", value = local.data_dir },
     { name = "S3_BUCKET", value = local.vault_bucket },
+    { name = "S3_KMS_KEY_ID", value = aws_kms_key.data["vault"].arn },
     { name = "AWS_REGION", value = var.region },
     { name = "APP_URL", value = "https://app.${var.domain}" },
     { name = "API_URL", value = "https://${local.api_host}" },

@@ -26,3 +26,14 @@ resource "aws_sesv2_email_identity" "sandbox_recipient" {
   for_each       = toset(var.ses_sandbox_recipients)
   email_identity = each.value
 }
+
+# A custom MAIL FROM domain: the envelope sender (bounces) is mail.mysoftly.app rather
+# than amazonses.com, so SPF passes *aligned* with the From domain and DMARC holds on
+# SPF as well as on DKIM. Its MX and SPF records are published by the Cloudflare root
+# (the `dns` output); until they resolve SES falls back to its own domain rather than
+# refusing to send.
+resource "aws_sesv2_email_identity_mail_from_attributes" "domain" {
+  email_identity         = aws_sesv2_email_identity.domain.email_identity
+  mail_from_domain       = "mail.${var.domain}"
+  behavior_on_mx_failure = "USE_DEFAULT_VALUE"
+}

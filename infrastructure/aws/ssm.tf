@@ -1,15 +1,13 @@
-# The application's secrets: Terraform creates each parameter by name with a placeholder
-# and never looks at its value again; operators set the real values out of band
-# (README.md, "Setting SSM values"). ECS injects them as environment variables.
+# The application's secrets: SecureStrings under /softly/<environment>/, encrypted with
+# the `secrets` key (keys.tf), which only the execution role may use. Terraform does not
+# manage them — reading one back (as every plan's refresh would) needs that key — it
+# knows their names: the task definition injects each as an environment variable, and
+# the `ssm_parameters` output lists them for the runbook that creates them
+# (README.md, "Setting SSM values").
 
-resource "aws_ssm_parameter" "app" {
-  for_each    = toset(local.ssm_parameters)
-  name        = "${local.ssm_prefix}/${each.value}"
-  description = "Softly ${var.environment}: ${each.value} (set out of band)"
-  type        = "SecureString"
-  value       = "unset"
-
-  lifecycle {
-    ignore_changes = [value]
+locals {
+  ssm_parameter_arns = {
+    for name in local.ssm_parameters :
+    name => "arn:aws:ssm:${var.region}:${var.account_id}:parameter${local.ssm_prefix}/${name}"
   }
 }

@@ -25,10 +25,14 @@ resource "aws_s3_bucket_ownership_controls" "vault" {
 resource "aws_s3_bucket_server_side_encryption_configuration" "vault" {
   bucket = aws_s3_bucket.vault.id
   rule {
+    # The vault's key (keys.tf): only the task role can read what it wrote. The API asks
+    # for this key on every write too (S3_KMS_KEY_ID), so no other default applies.
     apply_server_side_encryption_by_default {
-      # The API also asks for SSE (AES256) on every write.
-      sse_algorithm = "AES256"
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.data["vault"].arn
     }
+    # One data key per object set rather than a KMS request per object.
+    bucket_key_enabled = true
   }
 }
 

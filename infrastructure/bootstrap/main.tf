@@ -194,6 +194,44 @@ resource "aws_iam_role_policy" "plan_lock" {
   policy = data.aws_iam_policy_document.plan_lock.json
 }
 
+# ReadOnlyAccess reads almost everything; a pull request's plan must not read production
+# data. Explicit denies win over any allow: no vault documents, no secrets (nor their
+# history), no decryption with the data keys. Terraform needs none of them to plan (it manages
+# no SecureString; the keys' policies admit neither role anyway — aws/keys.tf).
+data "aws_iam_policy_document" "plan_denied_data" {
+  statement {
+    sid       = "VaultObjects"
+    effect    = "Deny"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = ["arn:aws:s3:::softly-storage-*/*"]
+  }
+  statement {
+    sid       = "Secrets"
+    effect    = "Deny"
+    actions   = ["ssm:GetParameter", "ssm:GetParameterHistory", "ssm:GetParameters", "ssm:GetParametersByPath"]
+    resources = ["arn:aws:ssm:*:*:parameter/softly/*"]
+  }
+  # With the data keys (by alias: they live in the aws root); the state bucket's key stays
+  # usable, or no plan could read its state.
+  statement {
+    sid       = "Decrypt"
+    effect    = "Deny"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+    condition {
+      test     = "ForAnyValue:StringLike"
+      variable = "kms:ResourceAliases"
+      values   = ["alias/softly-*-secrets", "alias/softly-*-vault"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "plan_denied_data" {
+  name   = "no-production-data"
+  role   = aws_iam_role.terraform["plan"].id
+  policy = data.aws_iam_policy_document.plan_denied_data.json
+}
+
 # Applying manages every kind of resource in the aws root, so this role is broad; only
 # jobs in this repository's `production` environment (main only) can assume it.
 resource "aws_iam_role_policy_attachment" "terraform_apply" {

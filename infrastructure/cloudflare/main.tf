@@ -1,6 +1,7 @@
 # Cloudflare in front of everything: the mysoftly.app zone, the API record pointing at the
-# ALB (proxied), the three Pages sites, the records AWS needs (SES DKIM, ACM validation;
-# never proxied), and TLS that is encrypted and authenticated all the way to the origin.
+# ALB (proxied), the three Pages sites, the records AWS needs (ACM validation, SES DKIM,
+# the MAIL FROM domain, SPF and DMARC; never proxied, computed in ./records), and TLS that
+# is encrypted and authenticated all the way to the origin.
 #
 # No Cloudflare provider can be installed on the build machines, so this root is checked
 # by ../policy (parsing the HCL) rather than by `terraform validate`.
@@ -37,7 +38,16 @@ variable "domain" {
   default = "mysoftly.app"
 }
 
-# What the AWS root created: the ALB, the SES DKIM tokens, the ACM validation records.
+variable "dmarc_reports" {
+  description = "The mailbox DMARC aggregate reports go to."
+  type        = string
+  default     = "dmarc-reports@mysoftly.app"
+}
+
+# What the AWS root created: the records it needs (`dns`), and once its full apply has run,
+# the ALB (`alb_dns_name`) and the origin header. After the first, targeted apply only
+# `dns` exists: this root then publishes the records the certificate and SES wait for,
+# and the API's record and origin rule on its next apply (../README.md, first-time setup).
 data "terraform_remote_state" "aws" {
   backend = "s3"
   config = {
@@ -47,8 +57,15 @@ data "terraform_remote_state" "aws" {
   }
 }
 
+module "records" {
+  source        = "./records"
+  domain        = var.domain
+  dns           = data.terraform_remote_state.aws.outputs.dns
+  api_origin    = try(data.terraform_remote_state.aws.outputs.alb_dns_name, null)
+  dmarc_reports = var.dmarc_reports
+}
+
 locals {
-  aws = data.terraform_remote_state.aws.outputs.cloudflare
   # Subdomain ("@" is the apex) → Pages project.
   pages_sites = {
     "@"    = "softly-landing"
@@ -70,6 +87,7 @@ resource "cloudflare_zone" "main" {
 # the ALB requires (../aws/alb.tf); the ALB refuses the rest with 403. Admitting
 # Cloudflare's ranges alone would admit any Cloudflare customer's zone pointed at the ALB.
 resource "cloudflare_ruleset" "origin_header" {
+  count       = module.records.api_published ? 1 : 0
   zone_id     = cloudflare_zone.main.id
   name        = "Softly origin header"
   description = "Marks requests to the API as having come through this zone"
@@ -83,9 +101,9 @@ resource "cloudflare_ruleset" "origin_header" {
     enabled     = true
     action_parameters {
       headers {
-        name      = local.aws.origin_header.name
+        name      = data.terraform_remote_state.aws.outputs.origin_header.name
         operation = "set"
-        value     = local.aws.origin_header.value
+        value     = data.terraform_remote_state.aws.outputs.origin_header.value
       }
     }
   }
@@ -104,13 +122,16 @@ resource "cloudflare_zone_settings_override" "main" {
   }
 }
 
-resource "cloudflare_record" "api" {
-  zone_id = cloudflare_zone.main.id
-  name    = "api"
-  type    = "CNAME"
-  content = local.aws.api_origin
-  proxied = true
-  comment = "The ALB; its security group admits only Cloudflare's ranges"
+# The API (once the ALB exists) and everything AWS asks of the zone; see ./records.
+resource "cloudflare_record" "aws" {
+  for_each = module.records.records
+  zone_id  = cloudflare_zone.main.id
+  name     = each.value.name
+  type     = each.value.type
+  content  = each.value.content
+  priority = each.value.priority
+  proxied  = each.value.proxied
+  comment  = each.value.comment
 }
 
 resource "cloudflare_pages_project" "site" {
@@ -134,26 +155,6 @@ resource "cloudflare_record" "site" {
   type     = "CNAME"
   content  = "${each.value}.pages.dev"
   proxied  = true
-}
-
-# Easy DKIM for SES: DNS-only, or the signatures cannot be checked.
-resource "cloudflare_record" "ses_dkim" {
-  for_each = toset(local.aws.ses_dkim_tokens)
-  zone_id  = cloudflare_zone.main.id
-  name     = "${each.value}._domainkey"
-  type     = "CNAME"
-  content  = "${each.value}.dkim.amazonses.com"
-  proxied  = false
-}
-
-# ACM proves api.mysoftly.app through these; DNS-only.
-resource "cloudflare_record" "acm_validation" {
-  for_each = { for record in local.aws.acm_validation_records : record.name => record }
-  zone_id  = cloudflare_zone.main.id
-  name     = trimsuffix(each.value.name, ".${var.domain}.")
-  type     = each.value.type
-  content  = trimsuffix(each.value.value, ".")
-  proxied  = false
 }
 
 output "name_servers" {

@@ -38,6 +38,7 @@ class Root:
         self.variables: dict[str, dict] = {}
         self.locals: dict = {}
         self.outputs: dict[str, dict] = {}
+        self.modules: dict[str, dict] = {}
         self.terraform: list[dict] = []
         self.providers: list[dict] = []
         for file in self.files:
@@ -59,6 +60,9 @@ class Root:
             for block in parsed.get("output", []):
                 for name, body in block.items():
                     self.outputs[name] = _normalise_body(body)
+            for block in parsed.get("module", []):
+                for name, body in block.items():
+                    self.modules[name] = _normalise_body(body)
             self.terraform += [_normalise_body(b) for b in parsed.get("terraform", [])]
             self.providers += parsed.get("provider", [])
 

@@ -7,10 +7,17 @@ def test_the_zone_is_mysoftly_app(cloudflare):
     assert cloudflare.default("domain") == "mysoftly.app"
 
 
-def test_api_points_at_the_alb_through_the_proxy(cloudflare):
-    api = cloudflare.resource("cloudflare_record", "api")
-    assert (api["name"], api["type"], api["proxied"]) == ("api", "CNAME", True)
-    assert api["content"] == "${local.aws.api_origin}"
+def test_api_and_aws_records_come_from_the_records_module(cloudflare):
+    records = cloudflare.modules["records"]
+    assert records["source"] == "./records"
+    assert records["dns"] == "${data.terraform_remote_state.aws.outputs.dns}"
+    # Absent after the first, targeted AWS apply: no api record until the ALB exists.
+    # (the parser renders HCL's null as None)
+    assert records["api_origin"].replace(" ", "") == "${try(data.terraform_remote_state.aws.outputs.alb_dns_name,None)}"
+    record = cloudflare.resource("cloudflare_record", "aws")
+    assert record["for_each"] == "${module.records.records}"
+    for field in ("name", "type", "content", "priority", "proxied", "comment"):
+        assert record[field] == "${each.value.%s}" % field
     (remote,) = cloudflare.data[("terraform_remote_state", "aws")]["config"]
     assert remote["key"] == "production/terraform.tfstate"
 
@@ -22,14 +29,6 @@ def test_root_app_and_docs_are_the_three_pages_projects(cloudflare):
     assert site["for_each"] == "${local.pages_sites}" and site["proxied"] is True
     assert site["content"] == "${each.value}.pages.dev"
     assert cloudflare.resource("cloudflare_pages_project", "site")["for_each"] == "${local.pages_sites}"
-
-
-def test_dkim_and_certificate_validation_records_are_not_proxied(cloudflare):
-    dkim = cloudflare.resource("cloudflare_record", "ses_dkim")
-    assert dkim["proxied"] is False and dkim["type"] == "CNAME"
-    assert dkim["name"] == "${each.value}._domainkey"
-    assert dkim["content"] == "${each.value}.dkim.amazonses.com"
-    assert cloudflare.resource("cloudflare_record", "acm_validation")["proxied"] is False
 
 
 def test_ssl_is_full_strict_and_https_is_enforced(cloudflare):
@@ -63,16 +62,31 @@ def test_only_requests_through_our_zone_reach_the_tasks(aws, cloudflare):
     assert header["values"] == ["${var.origin_header_secret}"]
     assert rule["action"][0]["type"] == "forward"
     assert aws.variables["origin_header_secret"]["sensitive"] is True
-    output = aws.outputs["cloudflare"]
+    output = aws.outputs["origin_header"]
     assert output["sensitive"] is True
     # An object literal parses as a one-element list of it.
-    assert output["value"][0]["origin_header"] == {"name": "${local.origin_header}", "value": "${var.origin_header_secret}"}
+    assert output["value"][0] == {"name": "${local.origin_header}", "value": "${var.origin_header_secret}"}
     # The zone's late transform sets that header, from the AWS root's output, on the API host.
     ruleset = cloudflare.resource("cloudflare_ruleset", "origin_header")
+    # Made with the api record, once the ALB exists.
+    assert ruleset["count"] == "${module.records.api_published ? 1 : 0}"
     assert ruleset["phase"] == "http_request_late_transform" and ruleset["kind"] == "zone"
     (rule,) = ruleset["rules"]
     assert rule["action"] == "rewrite" and rule["expression"].replace('\\"', '"') == '(http.host eq "api.${var.domain}")'
     (headers,) = rule["action_parameters"][0]["headers"]
-    assert headers == {"name": "${local.aws.origin_header.name}", "operation": "set", "value": "${local.aws.origin_header.value}"}
+    origin = "${data.terraform_remote_state.aws.outputs.origin_header"
+    assert headers == {"name": origin + ".name}", "operation": "set", "value": origin + ".value}"}
     # The security group still admits only Cloudflare's ranges.
     assert aws.variables["cloudflare_ipv4_ranges"]["default"]
+
+
+def test_the_readme_first_pass_targets_what_the_first_deploy_test_plans(aws):
+    import re
+
+    readme = (aws.path.parent / "README.md").read_text()
+    step = readme[readme.index("2. **AWS, first pass**") : readme.index("3. **Cloudflare, first pass**")]
+    documented = re.findall(r"-target=([\w.]+)", step)
+    test = (aws.path / "tests" / "first_deploy.tftest.hcl").read_text()
+    (targets,) = re.findall(r"target = \[(.*?)\]", test, re.S)
+    planned = re.findall(r"[\w.]+", targets)
+    assert documented and documented == planned

@@ -39,7 +39,7 @@ def test_the_vault_bucket_is_private_encrypted_versioned_tls_only_and_aborts_mul
     block = aws.resource("aws_s3_bucket_public_access_block", "vault")
     assert all(block[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
     sse = aws.resource("aws_s3_bucket_server_side_encryption_configuration", "vault")
-    assert sse["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] in ("AES256", "aws:kms")
+    assert sse["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
     assert aws.resource("aws_s3_bucket_versioning", "vault")["versioning_configuration"][0]["status"] == "Enabled"
     tls_only = aws.data[("aws_iam_policy_document", "tls_only")]
     (buckets,) = tls_only["for_each"]

@@ -145,6 +145,23 @@ def test_infrastructure_pipeline_plans_pull_requests_and_applies_main():
     assert "format('infrastructure-pr-{0}', github.event.number) || 'infrastructure-production'" in text
 
 
+def test_plans_read_cloudflare_with_a_read_only_token_and_only_apply_holds_the_edit_token():
+    import yaml
+
+    jobs = yaml.safe_load((WORKFLOWS / "infrastructure.yml").read_text())["jobs"]
+
+    def tokens(job):
+        return {step.get("env", {}).get("CLOUDFLARE_API_TOKEN") for step in job["steps"]} - {None}
+
+    assert tokens(jobs["plan"]) == {"${{ secrets.CLOUDFLARE_PLAN_API_TOKEN }}"}
+    assert "environment" not in jobs["plan"]
+    assert tokens(jobs["apply"]) == {"${{ secrets.CLOUDFLARE_API_TOKEN }}"}
+    assert jobs["apply"]["environment"] == "production"
+    # The sites deploy with a Pages-only token of their own.
+    sites = (WORKFLOWS / "sites.yml").read_text()
+    assert "secrets.CLOUDFLARE_API_TOKEN" not in sites and "secrets.CLOUDFLARE_PAGES_API_TOKEN" in sites
+
+
 def test_sites_pipeline_deploys_the_three_pages_projects():
     text = (WORKFLOWS / "sites.yml").read_text()
     for project in ("softly-landing", "softly-web", "softly-docs"):

@@ -21,7 +21,7 @@ def test_alarms_on_alb_5xx_ecs_cpu_rds_free_storage_and_redis_lost(aws):
 
 
 def test_outputs_give_the_alb_ecr_dkim_and_what_cloudflare_needs(aws):
-    assert {"alb_dns_name", "ecr_repository_url", "ses_dkim_tokens", "cloudflare"} <= set(aws.outputs)
+    assert {"alb_dns_name", "ecr_repository_url", "dns", "origin_header", "ssm_parameters"} <= set(aws.outputs)
     assert aws.outputs["alb_dns_name"]["value"] == "${aws_lb.api.dns_name}"
 
 

@@ -15,14 +15,64 @@ SSM_NAMES = [
 def test_ssm_parameters_by_name_only_all_under_softly_production(aws):
     assert aws.locals["ssm_parameters"] == SSM_NAMES
     assert aws.resolve(aws.locals["ssm_prefix"]) == "/softly/production"
-    parameter = aws.resource("aws_ssm_parameter", "app")
-    assert parameter["for_each"] == "${toset(local.ssm_parameters)}"
-    assert aws.resolve(parameter["name"].replace("${each.value}", "x")) == "/softly/production/x"
-    assert parameter["type"] == "SecureString"
-    assert parameter["value"] == "unset", "values are set out of band"
-    assert parameter["lifecycle"][0]["ignore_changes"] == ["${value}"]
-    for name in SSM_NAMES:
-        assert aws.resolve(f"${{local.ssm_prefix}}/{name}").startswith("/softly/production/")
+    # Terraform never manages (so never reads back) a secret: reading one needs the
+    # secrets key, which only the execution role may use.
+    assert not aws.of_kind("aws_ssm_parameter"), "SecureStrings are created out of band"
+    arns = aws.locals["ssm_parameter_arns"]
+    assert "name => \"arn:aws:ssm:${var.region}:${var.account_id}:parameter${local.ssm_prefix}/${name}\"" in arns
+    (listed,) = aws.outputs["ssm_parameters"]["value"]
+    assert listed["key_id"] == '${aws_kms_alias.data["secrets"].name}'
+
+
+def test_only_the_roles_that_need_them_can_decrypt_secrets_and_documents(aws):
+    (keys,) = aws.locals["data_keys"]
+    assert keys["secrets"]["role"] == "${aws_iam_role.execution.arn}" and keys["secrets"]["service"] == "ssm"
+    assert keys["vault"]["role"] == "${aws_iam_role.task.arn}" and keys["vault"]["service"] == "s3"
+    uses = {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"}
+    administration = set(aws.locals["key_administration"])
+    assert not administration & uses, "administering a key must not include using it"
+    assert not any("*" in action for action in administration)
+    document = aws.data[("aws_iam_policy_document", "data_key")]
+    s = {statement["sid"]: statement for statement in document["statement"]}
+    assert set(s) == {"AccountAdministers", "OneRoleUses"}
+    # Operators may only encrypt (put) secrets, and only through SSM.
+    # (the parser wraps each attribute of a dynamic block's content in a list)
+    (writes,) = document["dynamic"][0]["statement"]["content"]
+    assert writes["actions"] == [["kms:Encrypt"]]
+    assert writes["condition"][0]["values"] == [["ssm.${var.region}.amazonaws.com"]]
+    assert keys["secrets"]["operators_write"] is True and keys["vault"]["operators_write"] is False
+    assert s["AccountAdministers"]["actions"] == "${local.key_administration}"
+    assert set(s["OneRoleUses"]["actions"]) == uses
+    assert s["OneRoleUses"]["principals"][0]["identifiers"] == ["${each.value.role}"]
+    (via,) = s["OneRoleUses"]["condition"]
+    assert via["variable"] == "kms:ViaService"
+    assert via["values"] == ["${each.value.service}.${var.region}.amazonaws.com"]
+    key = aws.resource("aws_kms_key", "data")
+    assert key["enable_key_rotation"] is True
+    # The vault is encrypted with its key, by default and by the API's own requests.
+    sse = aws.resource("aws_s3_bucket_server_side_encryption_configuration", "vault")["rule"][0]
+    default = sse["apply_server_side_encryption_by_default"][0]
+    assert default == {"sse_algorithm": "aws:kms", "kms_master_key_id": '${aws_kms_key.data["vault"].arn}'}
+    assert sse["bucket_key_enabled"] is True
+    env = {entry["name"]: entry["value"] for entry in aws.locals["container_environment"]}
+    assert env["S3_KMS_KEY_ID"] == '${aws_kms_key.data["vault"].arn}'
+
+
+def test_the_plan_role_cannot_read_production_data(bootstrap):
+    document = bootstrap.data[("aws_iam_policy_document", "plan_denied_data")]
+    s = {statement["sid"]: statement for statement in document["statement"]}
+    for statement in s.values():
+        assert statement["effect"] == "Deny"
+    assert set(s["VaultObjects"]["actions"]) == {"s3:GetObject", "s3:GetObjectVersion"}
+    assert s["VaultObjects"]["resources"] == ["arn:aws:s3:::softly-storage-*/*"]
+    assert set(s["Secrets"]["actions"]) == {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"}
+    assert s["Secrets"]["resources"] == ["arn:aws:ssm:*:*:parameter/softly/*"]
+    assert s["Decrypt"]["actions"] == ["kms:Decrypt"]
+    (aliases,) = s["Decrypt"]["condition"]
+    assert aliases["variable"] == "kms:ResourceAliases"
+    assert aliases["values"] == ["alias/softly-*-secrets", "alias/softly-*-vault"]
+    policy = bootstrap.resource("aws_iam_role_policy", "plan_denied_data")
+    assert policy["role"] == '${aws_iam_role.terraform["plan"].id}'
 
 
 def test_every_ssm_name_in_any_root_is_under_softly_production(aws, cloudflare, bootstrap):

@@ -11,6 +11,9 @@ pub struct S3Settings {
     pub region: String,
     /// An S3-compatible server instead of AWS (path-style addressing), for tests.
     pub endpoint: Option<String>,
+    /// The KMS key every write asks S3 to encrypt with (SSE-KMS); None: S3's own keys
+    /// (SSE-S3). Production's is the vault key only the task role may use.
+    pub kms_key_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +53,7 @@ impl StorageConfig {
                 .or_else(|| lookup("AWS_DEFAULT_REGION"))
                 .unwrap_or_else(|| "eu-west-2".into()),
             endpoint,
+            kms_key_id: lookup("S3_KMS_KEY_ID"),
         }))
     }
 
@@ -61,6 +65,7 @@ impl StorageConfig {
                 format!("S3_BUCKET={}", s3.bucket),
                 format!("AWS_REGION={}", s3.region),
                 format!("S3_ENDPOINT={}", s3.endpoint.as_deref().unwrap_or("")),
+                format!("S3_KMS_KEY_ID={}", s3.kms_key_id.as_deref().unwrap_or("")),
             ],
         }
     }

@@ -212,6 +212,33 @@ async fn every_s3_write_asks_for_server_side_encryption() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(softly_test_s3),
+    ignore = "set SOFTLY_TEST_S3_ENDPOINT (moto's server, with AWS_ACCESS_KEY_ID/SECRET) to run"
+)]
+async fn with_a_kms_key_configured_every_s3_write_asks_for_that_key() {
+    let endpoint = test_service("SOFTLY_TEST_S3_ENDPOINT");
+    let kms_key = "arn:aws:kms:eu-west-2:123456789012:key/0b7a1e5c-3f2d-4c8e-9a61-5d2f8e4b7c90";
+    let s3 = crate::vault::create_bucket_with_kms_key(&endpoint, kms_key).await;
+    let scratch = std::env::temp_dir().join(format!("softly-kms-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let path = scratch.join("secret");
+    std::fs::write(&path, b"a passport scan").unwrap();
+    let key = key("documents/k/original");
+    s3.put_file(&key, &path, "image/png").await.unwrap();
+    let head = s3
+        .request(reqwest::Method::HEAD, Some(&key), &[], Bytes::new())
+        .await
+        .unwrap();
+    assert_eq!(head.headers()["x-amz-server-side-encryption"], "aws:kms");
+    assert_eq!(
+        head.headers()["x-amz-server-side-encryption-aws-kms-key-id"],
+        kms_key
+    );
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+#[tokio::test]
 async fn a_disk_write_leaves_no_temporary_files() {
     let fixture = Fixture::new(Store::Disk).await;
     let key = key("documents/f/original");

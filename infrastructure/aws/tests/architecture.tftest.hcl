@@ -8,86 +8,7 @@ variables {
 mock_provider "aws" {
   # Mocked values exist at plan time, so nothing is applied and nothing destroyed.
   override_during = plan
-
-  mock_resource "aws_lb" {
-    defaults = {
-      arn        = "arn:aws:elasticloadbalancing:eu-west-2:239732221658:loadbalancer/app/softly-production/50dc6c495c0c9188"
-      arn_suffix = "app/softly-production/50dc6c495c0c9188"
-      dns_name   = "softly-production-123.eu-west-2.elb.amazonaws.com"
-    }
-  }
-  mock_resource "aws_lb_target_group" {
-    defaults = {
-      arn = "arn:aws:elasticloadbalancing:eu-west-2:239732221658:targetgroup/softly-production/73e2d6bc24d8a067"
-    }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = {
-      arn = "arn:aws:iam::239732221658:role/mock"
-    }
-  }
-  mock_resource "aws_sns_topic" {
-    defaults = {
-      arn = "arn:aws:sns:eu-west-2:239732221658:softly-production-alarms"
-    }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = {
-      arn = "arn:aws:logs:eu-west-2:239732221658:log-group:mock"
-    }
-  }
-  mock_resource "aws_s3_bucket" {
-    defaults = {
-      arn = "arn:aws:s3:::mock"
-    }
-  }
-  mock_resource "aws_ecr_repository" {
-    defaults = {
-      arn            = "arn:aws:ecr:eu-west-2:239732221658:repository/softly-app"
-      repository_url = "239732221658.dkr.ecr.eu-west-2.amazonaws.com/softly-app"
-    }
-  }
-  mock_resource "aws_ecs_task_definition" {
-    defaults = {
-      arn = "arn:aws:ecs:eu-west-2:239732221658:task-definition/softly-production:1"
-    }
-  }
-  mock_resource "aws_ssm_parameter" {
-    defaults = {
-      arn = "arn:aws:ssm:eu-west-2:239732221658:parameter/softly/production/mock"
-    }
-  }
-  mock_resource "aws_sesv2_configuration_set" {
-    defaults = {
-      arn = "arn:aws:ses:eu-west-2:239732221658:configuration-set/softly-production"
-    }
-  }
-  mock_resource "aws_iam_openid_connect_provider" {
-    defaults = {
-      arn = "arn:aws:iam::239732221658:oidc-provider/token.actions.githubusercontent.com"
-    }
-  }
-  mock_resource "aws_db_instance" {
-    defaults = {
-      master_user_secret = [{ secret_arn = "arn:aws:secretsmanager:eu-west-2:239732221658:secret:rds-master", secret_status = "active", kms_key_id = "" }]
-    }
-  }
-  mock_resource "aws_acm_certificate" {
-    defaults = {
-      arn = "arn:aws:acm:eu-west-2:239732221658:certificate/mock"
-      domain_validation_options = [{
-        domain_name           = "api.mysoftly.app"
-        resource_record_name  = "_abc.api.mysoftly.app."
-        resource_record_type  = "CNAME"
-        resource_record_value = "_def.acm-validations.aws."
-      }]
-    }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
+  source          = "./tests/mocks"
 }
 
 # Distinct ids for the resources whose relations are asserted.
@@ -378,12 +299,12 @@ run "secrets_mail_and_alarms" {
   command = plan
 
   assert {
-    condition     = toset([for p in aws_ssm_parameter.app : p.name]) == toset([for n in ["database_url", "secret_key_base", "secret_key_base_previous", "redis_url", "anthropic_api_key", "deepgram_api_key", "revenuecat_api_key", "new_relic_license_key"] : "/softly/production/${n}"])
+    condition     = toset(output.ssm_parameters.names) == toset([for n in ["database_url", "secret_key_base", "secret_key_base_previous", "redis_url", "anthropic_api_key", "deepgram_api_key", "revenuecat_api_key", "new_relic_license_key"] : "/softly/production/${n}"])
     error_message = "The SSM parameters, all under /softly/production/."
   }
   assert {
-    condition     = alltrue([for p in aws_ssm_parameter.app : p.type == "SecureString"])
-    error_message = "Secrets are SecureStrings."
+    condition     = output.ssm_parameters.key_id == "alias/softly-production-secrets" && jsondecode(aws_ecs_task_definition.api.container_definitions)[0].secrets[0].valueFrom == "arn:aws:ssm:eu-west-2:239732221658:parameter/softly/production/database_url"
+    error_message = "Secrets are created with the secrets key, and the task reads them by ARN."
   }
   assert {
     condition     = aws_sesv2_email_identity.domain.email_identity == "mysoftly.app" && aws_sesv2_email_identity.domain.dkim_signing_attributes[0].next_signing_key_length == "RSA_2048_BIT"
@@ -394,7 +315,7 @@ run "secrets_mail_and_alarms" {
     error_message = "Alarms on ALB 5xx, ECS CPU and RDS free storage."
   }
   assert {
-    condition     = output.alb_dns_name == aws_lb.api.dns_name && output.cloudflare.api_origin == aws_lb.api.dns_name
+    condition     = output.alb_dns_name == aws_lb.api.dns_name && output.dns.mail_from == { domain = "mail.mysoftly.app", mx = "feedback-smtp.eu-west-2.amazonses.com" }
     error_message = "Outputs carry what the Cloudflare root needs."
   }
 }

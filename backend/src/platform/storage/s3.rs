@@ -14,7 +14,8 @@ use crate::platform::aws::{AwsClient, AwsError, Body, Credentials, Keys, Request
 
 /// Objects in one S3 bucket, through S3's REST API signed with SigV4. Credentials come
 /// from the standard chain (environment, profile, the ECS task role): see
-/// [`crate::platform::aws::credentials`]. Every write asks for server-side encryption.
+/// [`crate::platform::aws::credentials`]. Every write asks for server-side encryption:
+/// with the configured KMS key, else with S3's own keys.
 #[derive(Clone)]
 pub struct S3Store {
     aws: AwsClient,
@@ -22,9 +23,9 @@ pub struct S3Store {
     /// The bucket's URL, ending in `/`: virtual-hosted on AWS, path-style on an
     /// S3-compatible server of one's own.
     bucket_url: Url,
+    /// The headers that ask for server-side encryption, on every write.
+    encryption: Vec<(String, String)>,
 }
-
-const ENCRYPTION: (&str, &str) = ("x-amz-server-side-encryption", "AES256");
 
 impl S3Store {
     pub fn connect(settings: &S3Settings) -> anyhow::Result<Self> {
@@ -60,6 +61,7 @@ impl S3Store {
             aws,
             bucket: settings.bucket.clone(),
             bucket_url,
+            encryption: encryption_headers(settings.kms_key_id.as_deref()),
         })
     }
 
@@ -139,6 +141,17 @@ fn is_missing(error: &AwsError) -> bool {
     error.status == StatusCode::NOT_FOUND && matches!(error.code.as_str(), "NoSuchKey" | "Not Found")
 }
 
+/// SSE-KMS with `kms_key_id`, else SSE-S3.
+fn encryption_headers(kms_key_id: Option<&str>) -> Vec<(String, String)> {
+    match kms_key_id {
+        Some(key) => vec![
+            ("x-amz-server-side-encryption".into(), "aws:kms".into()),
+            ("x-amz-server-side-encryption-aws-kms-key-id".into(), key.into()),
+        ],
+        None => vec![("x-amz-server-side-encryption".into(), "AES256".into())],
+    }
+}
+
 impl ObjectStore for S3Store {
     fn put_file<'a>(
         &'a self,
@@ -150,10 +163,8 @@ impl ObjectStore for S3Store {
             let (sha256_hex, len) = file_sha256(source)
                 .await
                 .with_context(|| format!("while reading {}", source.display()))?;
-            let headers = vec![
-                ("content-type".to_string(), content_type.to_string()),
-                (ENCRYPTION.0.to_string(), ENCRYPTION.1.to_string()),
-            ];
+            let mut headers = vec![("content-type".to_string(), content_type.to_string())];
+            headers.extend(self.encryption.iter().cloned());
             let body = Body::File {
                 path: source.to_path_buf(),
                 sha256_hex,
@@ -215,11 +226,9 @@ impl ObjectStore for S3Store {
             // as given, and S3 refuses a body with another SHA-256. The length is signed
             // too, so no body longer (or shorter) than announced is taken; the client's
             // HTTP stack sends it from the body, so it is not among the headers to send.
-            let headers = vec![
-                ("content-type".to_string(), content_type.to_string()),
-                (ENCRYPTION.0.to_string(), ENCRYPTION.1.to_string()),
-                ("x-amz-checksum-sha256".to_string(), checksum_sha256.to_string()),
-            ];
+            let mut headers = vec![("content-type".to_string(), content_type.to_string())];
+            headers.extend(self.encryption.iter().cloned());
+            headers.push(("x-amz-checksum-sha256".to_string(), checksum_sha256.to_string()));
             let mut signed = headers.clone();
             signed.push(("content-length".to_string(), byte_size.to_string()));
             let url = self

@@ -92,11 +92,21 @@ pub async fn create_bucket_with_keys(endpoint: &str, key: &str, secret: &str) ->
     in_new_bucket(S3Store::connect_with_keys(&settings(endpoint), key, secret).unwrap()).await
 }
 
+/// A fresh bucket on `endpoint` whose writes ask for SSE-KMS with `kms_key_id`.
+pub async fn create_bucket_with_kms_key(endpoint: &str, kms_key_id: &str) -> S3Store {
+    let settings = S3Settings {
+        kms_key_id: Some(kms_key_id.into()),
+        ..settings(endpoint)
+    };
+    in_new_bucket(S3Store::connect(&settings).unwrap()).await
+}
+
 fn settings(endpoint: &str) -> S3Settings {
     S3Settings {
         bucket: format!("softly-vault-{}", uuid::Uuid::now_v7().simple()),
         region: "eu-west-2".into(),
         endpoint: Some(endpoint.to_string()),
+        kms_key_id: None,
     }
 }
 
