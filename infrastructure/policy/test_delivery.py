@@ -162,6 +162,17 @@ def test_plans_read_cloudflare_with_a_read_only_token_and_only_apply_holds_the_e
     assert "secrets.CLOUDFLARE_API_TOKEN" not in sites and "secrets.CLOUDFLARE_PAGES_API_TOKEN" in sites
 
 
+def test_the_gate_requires_lock_files_with_linux_and_macos_hashes_for_every_root():
+    import yaml
+
+    gate = yaml.safe_load((WORKFLOWS / "infrastructure.yml").read_text())["jobs"]["gate"]
+    (step,) = [s for s in gate["steps"] if s.get("name") == "Provider lock files cover linux and macOS"]
+    assert "for root in bootstrap aws cloudflare" in step["run"]
+    for platform in ("linux_amd64", "darwin_amd64", "darwin_arm64"):
+        assert f"-platform={platform}" in step["run"]
+    assert "git diff --exit-code" in step["run"]
+
+
 def test_sites_pipeline_deploys_the_three_pages_projects():
     text = (WORKFLOWS / "sites.yml").read_text()
     for project in ("softly-landing", "softly-web", "softly-docs"):
