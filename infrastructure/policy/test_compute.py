@@ -100,3 +100,29 @@ def test_the_account_and_registry_are_the_seeds(aws):
     provider = (aws.path / "versions.tf").read_text()
     assert "allowed_account_ids = [var.account_id]" in provider
     assert aws.resource("aws_ecr_repository", "app")["image_tag_mutability"] == "IMMUTABLE"
+
+
+# Injected into the task but not yet read by the binary: issue 19 (plans, telemetry) is
+# what reads them. Each leaves this set in the change that makes the binary read it; the
+# test fails on anything else injected and unread, and on a stale entry here.
+INJECTED_BEFORE_THE_CODE_READS_IT = {"REVENUECAT_API_KEY", "NEW_RELIC_LICENSE_KEY"}
+
+
+def test_every_variable_the_task_gets_is_one_the_binary_reads_and_the_readme_documents(aws):
+    from hcl import REPOSITORY
+
+    # The config module is where the binary reads its environment: every variable is a
+    # string literal there (passed to `lookup`, directly or through a helper).
+    config = REPOSITORY / "backend" / "src" / "config"
+    sources = "\n".join(path.read_text() for path in config.rglob("*.rs") if path.name != "tests.rs")
+    read = set(re.findall(r'"([A-Z][A-Z0-9_]{2,})"', sources))
+    assert {"DATABASE_URL", "S3_BUCKET", "SECRET_KEY_BASE"} <= read, "the reading pattern still finds them"
+    secrets = {name.upper() for name in aws.locals["ssm_parameters"]}
+    environment = {entry["name"] for entry in aws.locals["container_environment"]}
+    injected = secrets | environment
+    unread = injected - read
+    assert unread == INJECTED_BEFORE_THE_CODE_READS_IT, f"injected but never read: {sorted(unread - INJECTED_BEFORE_THE_CODE_READS_IT)}; read now: {sorted(INJECTED_BEFORE_THE_CODE_READS_IT - unread)}"
+    readme = (REPOSITORY / "README.md").read_text()
+    table = readme[readme.index("## Configuration") :]
+    undocumented = {name for name in injected & read if f"`{name}`" not in table}
+    assert not undocumented, f"read and injected but not in README's configuration table: {sorted(undocumented)}"
