@@ -39,6 +39,7 @@ codes! {
     SESSION_ENDED = "session_ended", 401, "The token's session has ended (signed out, revoked, or the password changed).";
     INVALID_CREDENTIALS = "invalid_credentials", 401, "The email or the password is wrong.";
     INVALID_REFRESH_TOKEN = "invalid_refresh_token", 401, "The refresh token is unknown, spent or expired: sign in again.";
+    WEBHOOK_UNAUTHORIZED = "webhook_unauthorized", 401, "The webhook call's Authorization header is missing or is not the value configured for it.";
     REFRESH_TOKEN_REUSED = "refresh_token_reused", 401, "A spent refresh token was presented again: the whole session ended, as a precaution.";
 
     // 403: understood, and refused.

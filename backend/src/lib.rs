@@ -32,4 +32,4 @@ macro_rules! capabilities {
     };
 }
 
-capabilities!(accounts, vault, items, capture);
+capabilities!(accounts, plans, vault, items, capture);

@@ -47,6 +47,7 @@ export default defineConfig({
             { text: "The vault", link: "/guide/vault" },
             { text: "Items and reminders", link: "/guide/items" },
             { text: "Capture", link: "/guide/capture" },
+            { text: "Plans", link: "/guide/plans" },
             { text: "The calendar feed", link: "/guide/calendar" },
             { text: "Privacy and your data", link: "/guide/privacy" },
           ],

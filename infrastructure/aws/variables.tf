@@ -162,6 +162,8 @@ locals {
     "anthropic_api_key",
     "deepgram_api_key",
     "revenuecat_api_key",
+    # The Authorization value RevenueCat's webhook sends (set in its dashboard too).
+    "revenuecat_webhook_auth",
     "new_relic_license_key",
   ]
   vault_bucket = "softly-storage-${var.environment}"

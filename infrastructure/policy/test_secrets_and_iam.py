@@ -8,6 +8,7 @@ SSM_NAMES = [
     "anthropic_api_key",
     "deepgram_api_key",
     "revenuecat_api_key",
+    "revenuecat_webhook_auth",
     "new_relic_license_key",
 ]
 

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::context::Captures;
+use super::context::{Captures, Monthly};
 use super::error::CaptureError;
 use super::store::usage::{self, Used};
 
@@ -35,25 +35,25 @@ pub async fn used(captures: &Captures, user_id: &str) -> sqlx::Result<Used> {
 /// extraction when a model reads the text.
 pub async fn ensure_allowed(captures: &Captures, user_id: &str, audio: Option<Option<i64>>) -> Result<(), CaptureError> {
     let used = used(captures, user_id).await?;
-    let limits = captures.limits;
+    let limits = Monthly::of(&captures.plans.of(user_id).await?);
     let resets = resets_at(captures.clock.now_ms());
     let when = resets.to_zoned_datetime(TimeZone::UTC).strftime("%-d %B %Y").to_string();
     if let Some(length) = audio {
         let after = used.audio_ms + length.unwrap_or(1);
-        if after > limits.audio_ms_per_month {
+        if after > limits.audio_ms {
             return Err(CaptureError::LimitReached(format!(
                 "This month's {} minutes of voice capture are used up; they start again on {when} ({resets}). \
                  Typing still works.",
-                limits.audio_ms_per_month / 60_000
+                limits.audio_ms / 60_000
             )));
         }
     }
     let model_reads = captures.extractor.name() != "local";
-    if model_reads && used.extractions >= limits.extractions_per_month {
+    if model_reads && used.extractions >= limits.extractions {
         return Err(CaptureError::LimitReached(format!(
             "This month's {} readings by AI (captures and documents) are used up; they start again on {when} ({resets}). \
              Typing a date yourself always works.",
-            limits.extractions_per_month
+            limits.extractions
         )));
     }
     Ok(())

@@ -12,6 +12,7 @@ use crate::platform::clock::Clock;
 use crate::platform::db::Db;
 use crate::platform::storage::ObjectStore;
 use crate::platform::work::Work;
+use crate::plans::{Plan, Plans};
 use crate::vault::{DocumentEditor, DocumentReader};
 
 /// What capture's handlers and jobs share.
@@ -38,17 +39,34 @@ pub struct Captures {
     pub editor: DocumentEditor,
     pub backoff: Backoff,
     pub limits: Limits,
+    /// Each user's plan, which sets their monthly limits.
+    pub plans: Plans,
     /// Where an arriving recording is written before it is stored.
     pub scratch: PathBuf,
 }
 
-/// What one capture may be, and what a user may use in a month.
+/// What one capture may be. What a user may use in a month is their plan's
+/// ([`Monthly`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_audio_bytes: u64,
     pub max_audio_ms: i64,
-    pub audio_ms_per_month: i64,
-    pub extractions_per_month: i64,
+}
+
+/// What a plan lets a user capture in a calendar month.
+#[derive(Debug, Clone, Copy)]
+pub struct Monthly {
+    pub audio_ms: i64,
+    pub extractions: i64,
+}
+
+impl Monthly {
+    pub fn of(plan: &Plan) -> Self {
+        Self {
+            audio_ms: plan.limits.audio_minutes_per_month as i64 * 60_000,
+            extractions: plan.limits.extractions_per_month as i64,
+        }
+    }
 }
 
 impl FromRef<Captures> for Authentication {

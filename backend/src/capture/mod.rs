@@ -34,7 +34,7 @@ pub use process::ProcessCapture;
 pub use report::month_report;
 
 use crate::accounts::{Directory, UserDeleted};
-use crate::capability::profile::SqlSection;
+use crate::capability::profile::{Column, SqlSection};
 use crate::capability::{Capability, Definition, Wiring};
 use crate::http::extract::Authentication;
 use crate::items::ItemDrafts;
@@ -42,8 +42,9 @@ use crate::platform::db::Migration;
 use crate::platform::events::Subscriptions;
 use crate::platform::jobs::JobRegistry;
 use crate::platform::schedule::Schedule;
+use crate::plans::{PlanName, Plans};
 use crate::vault::{DocumentDeleted, DocumentEditor, DocumentReader, DocumentStored};
-use context::{Captures, Limits};
+use context::{Captures, Limits, Monthly};
 use maintenance::PurgeStaleRecordingsHandler;
 use process::ProcessCaptureHandler;
 use reading::{ForgetDeletedDocument, ForgetDeletedUser, ReadDocument, ReadDocumentHandler, ReadNewDocument};
@@ -137,18 +138,26 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         limits: Limits {
             max_audio_bytes: config.max_audio_bytes,
             max_audio_ms: config.max_audio_secs as i64 * 1000,
-            audio_ms_per_month: config.audio_minutes_per_month as i64 * 60_000,
-            extractions_per_month: config.extractions_per_month as i64,
         },
+        plans: wiring.service::<Plans>()?,
         scratch,
     };
-    let profile = captures.clone();
+    let (profile, columns) = (captures.clone(), captures.plans.clone());
     wiring.profile_section(SqlSection::new(
-        |now| store::usage::profile_columns(&allowance::month_of(now)),
+        move |now| {
+            let mut selected = store::usage::profile_columns(&allowance::month_of(now));
+            selected.push(Column {
+                name: "capture_plan",
+                sql: columns.plan_sql_for("u.id", now),
+            });
+            selected
+        },
         move |row, now| {
             let (used, ai_document_reading) = store::usage::from_profile_row(row)?;
             let captures = &profile;
             let limits = captures.limits;
+            let plan: String = sqlx::Row::try_get(row, "capture_plan")?;
+            let monthly = Monthly::of(&captures.plans.named(PlanName::parse(&plan).unwrap_or(PlanName::Free)));
             Ok(CaptureProfile {
                 capture: CaptureFeatures {
                     voice: captures.transcriber.is_some(),
@@ -156,9 +165,9 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
                     reader: captures.extractor.name(),
                     max_audio_seconds: limits.max_audio_ms / 1000,
                     audio_seconds_used: used.audio_ms / 1000,
-                    audio_seconds_limit: limits.audio_ms_per_month / 1000,
+                    audio_seconds_limit: monthly.audio_ms / 1000,
                     extractions_used: used.extractions,
-                    extractions_limit: limits.extractions_per_month,
+                    extractions_limit: monthly.extractions,
                     resets_at: allowance::resets_at(now).to_string(),
                     ai_document_reading,
                     ai_document_reading_available: captures.claude.is_some(),

@@ -9,6 +9,7 @@ mod database_url;
 mod error;
 mod mail;
 mod memory;
+mod plans;
 mod redis;
 mod secret;
 mod secret_key_base;
@@ -25,13 +26,15 @@ use lettre::message::Mailbox;
 
 pub use capture::{CaptureConfig, DEFAULT_ANTHROPIC_MODEL, Provider};
 
-/// The value Terraform gives every SSM parameter until an operator sets it
-/// (`infrastructure/aws/ssm.tf`): an optional secret still holding it is not set.
+/// The value every SSM parameter is created with until an operator sets it
+/// (`infrastructure/README.md`, "Setting SSM values"): an optional secret still holding it
+/// is not set.
 pub const SSM_PLACEHOLDER: &str = "unset";
 pub use database_url::{Backend, DatabaseUrl};
 pub use error::ConfigError;
 pub use mail::{MailTransport, SesSettings};
 pub use memory::MemoryLimit;
+pub use plans::{PlanLimits, PlansConfig, RevenueCatApi};
 pub use redis::RedisConfig;
 pub use secret::Secret;
 pub use secret_key_base::SecretKeyBases;
@@ -86,6 +89,8 @@ pub struct Config {
     pub vault: VaultLimits,
     /// Capture's providers (speech, understanding) and monthly limits.
     pub capture: CaptureConfig,
+    /// The plans' limits and RevenueCat, which says who has which.
+    pub plans: PlansConfig,
     /// Shared rate limits across replicas when set.
     pub redis: Option<RedisConfig>,
     /// The current signing secret first, then older ones still accepted while rotating.
@@ -153,6 +158,7 @@ impl Config {
         let storage = StorageConfig::from_lookup(lookup, &data_dir)?;
         let vault = VaultLimits::from_lookup(lookup)?;
         let capture = CaptureConfig::from_lookup(lookup)?;
+        let plans = PlansConfig::from_lookup(lookup, &vault, &capture)?;
         let redis = RedisConfig::from_lookup(lookup)?;
         let secret_key_bases = secret_key_base::resolve(lookup, environment, &data_dir)?;
         let port = parse_var("PORT", lookup("PORT"), 3000)?;
@@ -191,6 +197,7 @@ impl Config {
             storage,
             vault,
             capture,
+            plans,
             redis,
             secret_key_bases,
             app_url,
@@ -322,6 +329,7 @@ impl Config {
         lines.extend(self.mail_transport.describe());
         lines.extend(self.vault.describe());
         lines.extend(self.capture.describe());
+        lines.extend(self.plans.describe());
         lines.push(self.memory.describe());
         lines
     }

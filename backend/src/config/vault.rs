@@ -8,7 +8,8 @@ use super::{ConfigError, Lookup, parse_var};
 pub struct VaultLimits {
     /// `VAULT_MAX_UPLOAD_BYTES`: the largest file one upload may carry.
     pub max_upload_bytes: u64,
-    /// `VAULT_QUOTA_BYTES`: what each user may keep unless their row says otherwise.
+    /// `VAULT_QUOTA_BYTES`: what a user on the free plan may keep unless their row says
+    /// otherwise (see [`super::PlansConfig`]).
     pub quota_bytes: u64,
     /// `VAULT_MAX_IMAGE_PIXELS`: width × height above which no thumbnail is attempted.
     pub max_image_pixels: u64,

@@ -17,6 +17,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions, passwords, profile"),
         (name = "vault", description = "Documents: uploads, downloads, thumbnails, quota"),
+        (name = "plans", description = "Plans and their limits; RevenueCat's webhook, which says who has which"),
         (name = "items", description = "Items and reminders: renewals, expiries, bills, appointments, to-dos; their repeats, reminder emails, settings and the calendar feed"),
         (name = "platform", description = "Health and the API description"),
     )

@@ -12,6 +12,8 @@ use super::store::{documents, documents::Document, quota, uploads, uploads::Uplo
 /// goes in the same transaction (a lost race for it is `NotFound`) and the document
 /// takes over what it reserved of the quota ([`super::reservation`]).
 pub async fn admit(vault: &Vault, document: &Document, upload: Option<&Upload>) -> Result<(), VaultError> {
+    // Read before the transaction: on SQLite it holds the one writer meanwhile.
+    let quota = vault.plan_quota(&document.user_id).await?;
     let mut work = vault.work.begin().await?;
     if let Some(upload) = upload
         && !uploads::delete(work.conn(), &upload.id).await?
@@ -20,7 +22,6 @@ pub async fn admit(vault: &Vault, document: &Document, upload: Option<&Upload>) 
     }
     let reserved = upload.map_or(0, |upload| upload.reserved_bytes);
     let unreserved = document.byte_size - reserved;
-    let quota = vault.limits.quota_bytes as i64;
     if unreserved > 0 && !quota::reserve(work.conn(), &document.user_id, unreserved, quota).await? {
         return Err(VaultError::QuotaExceeded);
     }
@@ -49,7 +50,10 @@ pub async fn ensure_verified(vault: &Vault, user_id: &str) -> Result<(), VaultEr
 /// account is told at once. [`admit`] makes the binding check.
 pub async fn ensure_room(vault: &Vault, user_id: &str, wanted: u64) -> Result<(), VaultError> {
     let (used, quota) = quota::usage(vault.db.pool(), user_id).await?;
-    let quota = quota.unwrap_or(vault.limits.quota_bytes as i64);
+    let quota = match quota {
+        Some(own) => own,
+        None => vault.plan_quota(user_id).await?,
+    };
     if used.saturating_add(wanted.max(1) as i64) > quota {
         return Err(VaultError::QuotaExceeded);
     }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 
 use crate::accounts::Directory;
+use crate::plans::Plans;
 use crate::config::VaultLimits;
 use crate::http::extract::Authentication;
 use crate::platform::clock::Clock;
@@ -28,6 +29,15 @@ pub struct Vault {
     pub authentication: Authentication,
     /// Who users are (accounts' public service): uploads need a confirmed address.
     pub directory: Directory,
+    /// Each user's plan, whose quota is theirs unless their usage row names another.
+    pub plans: Plans,
+}
+
+impl Vault {
+    /// What `user_id`'s plan lets them keep, in bytes.
+    pub async fn plan_quota(&self, user_id: &str) -> sqlx::Result<i64> {
+        Ok(self.plans.of(user_id).await?.limits.vault_quota_bytes as i64)
+    }
 }
 
 impl FromRef<Vault> for Authentication {

@@ -39,8 +39,9 @@ pub use lookup::{DocumentLookup, DocumentSummary};
 pub use maintenance::{PurgeExpiredUploads, RetryStuckDeletions};
 
 use crate::accounts::{Directory, UserDeleted};
-use crate::capability::profile::SqlSection;
+use crate::capability::profile::{Column, SqlSection};
 use crate::capability::{Capability, Definition, Wiring};
+use crate::plans::{PlanName, Plans};
 use crate::http::extract::Authentication;
 use crate::platform::db::Migration;
 use crate::platform::events::Subscriptions;
@@ -99,18 +100,28 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         api_url: config.api_url.clone(),
         authentication: wiring.service::<Authentication>()?,
         directory: wiring.service::<Directory>()?,
+        plans: wiring.service::<Plans>()?,
     };
     wiring.provide(DocumentLookup::new(platform.db.clone()))?;
     wiring.provide(DocumentReader::new(platform.db.clone(), platform.storage.clone()))?;
     wiring.provide(DocumentEditor)?;
-    let default_quota = vault.limits.quota_bytes as i64;
+    let (plans, columns) = (vault.plans.clone(), vault.plans.clone());
     wiring.profile_section(SqlSection::new(
-        |_now| store::quota::profile_columns(),
+        move |now| {
+            let mut selected = store::quota::profile_columns();
+            selected.push(Column {
+                name: "vault_plan",
+                sql: columns.plan_sql_for("u.id", now),
+            });
+            selected
+        },
         move |row, _now| {
             let (used, quota) = store::quota::from_profile_row(row)?;
+            let plan: String = sqlx::Row::try_get(row, "vault_plan")?;
+            let plan = plans.named(PlanName::parse(&plan).unwrap_or(PlanName::Free));
             Ok(StorageUsage {
                 storage_used_bytes: used,
-                storage_quota_bytes: quota.unwrap_or(default_quota),
+                storage_quota_bytes: quota.unwrap_or(plan.limits.vault_quota_bytes as i64),
             })
         },
     ));

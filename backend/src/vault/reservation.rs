@@ -13,8 +13,9 @@ use crate::platform::work::UnitOfWork;
 /// Records the upload with its size reserved (`upload.reserved_bytes`); `QuotaExceeded`
 /// when it does not fit, `TooManyUploads` when the user has the most slots open.
 pub async fn announce(vault: &Vault, upload: &Upload) -> Result<(), VaultError> {
+    // Read before the transaction: on SQLite it holds the one writer meanwhile.
+    let default_quota = vault.plan_quota(&upload.user_id).await?;
     let mut work = vault.work.begin().await?;
-    let default_quota = vault.limits.quota_bytes as i64;
     // The reservation locks the user's usage row first, so concurrent announcements of
     // one user count each other's slots.
     if !quota::reserve(work.conn(), &upload.user_id, upload.reserved_bytes, default_quota).await? {

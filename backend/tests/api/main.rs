@@ -21,6 +21,7 @@ mod me;
 mod memory;
 mod migrations;
 mod password_reset;
+mod plans;
 mod refresh;
 mod ses;
 mod sessions;

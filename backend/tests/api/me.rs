@@ -19,6 +19,7 @@ async fn me_shows_the_signed_in_user(backend: Backend) {
             "email_verified",
             "id",
             "name",
+            "plan",
             "storage_quota_bytes",
             "storage_used_bytes",
             "time_zone"

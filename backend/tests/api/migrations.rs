@@ -30,8 +30,8 @@ async fn the_vaults_own_tables_keep_every_document_upload_and_usage(backend: Bac
     }
 
     // Version 5 (the vault's own tables), 6 (upload reservations), 7 (items), 8 and 9
-    // (capture).
-    assert_eq!(startup::migrate(&db).await.unwrap(), 5);
+    // (capture), 10 (plans).
+    assert_eq!(startup::migrate(&db).await.unwrap(), 6);
     let usage: Vec<(String, i64, Option<i64>)> =
         sqlx::query_as("SELECT user_id, used_bytes, quota_bytes FROM vault_usage ORDER BY user_id")
             .fetch_all(db.pool())

@@ -232,7 +232,7 @@ run "compute" {
     error_message = "The image comes from ECR softly-app."
   }
   assert {
-    condition     = toset([for s in jsondecode(aws_ecs_task_definition.api.container_definitions)[0].secrets : s.name]) == toset(["DATABASE_URL", "SECRET_KEY_BASE", "SECRET_KEY_BASE_PREVIOUS", "REDIS_URL", "ANTHROPIC_API_KEY", "DEEPGRAM_API_KEY", "REVENUECAT_API_KEY", "NEW_RELIC_LICENSE_KEY"])
+    condition     = toset([for s in jsondecode(aws_ecs_task_definition.api.container_definitions)[0].secrets : s.name]) == toset(["DATABASE_URL", "SECRET_KEY_BASE", "SECRET_KEY_BASE_PREVIOUS", "REDIS_URL", "ANTHROPIC_API_KEY", "DEEPGRAM_API_KEY", "REVENUECAT_API_KEY", "REVENUECAT_WEBHOOK_AUTH", "NEW_RELIC_LICENSE_KEY"])
     error_message = "Every SSM parameter is injected as an environment variable."
   }
   assert {
@@ -299,7 +299,7 @@ run "secrets_mail_and_alarms" {
   command = plan
 
   assert {
-    condition     = toset(output.ssm_parameters.names) == toset([for n in ["database_url", "secret_key_base", "secret_key_base_previous", "redis_url", "anthropic_api_key", "deepgram_api_key", "revenuecat_api_key", "new_relic_license_key"] : "/softly/production/${n}"])
+    condition     = toset(output.ssm_parameters.names) == toset([for n in ["database_url", "secret_key_base", "secret_key_base_previous", "redis_url", "anthropic_api_key", "deepgram_api_key", "revenuecat_api_key", "revenuecat_webhook_auth", "new_relic_license_key"] : "/softly/production/${n}"])
     error_message = "The SSM parameters, all under /softly/production/."
   }
   assert {

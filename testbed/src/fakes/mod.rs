@@ -6,6 +6,7 @@
 
 pub mod anthropic;
 pub mod deepgram;
+pub mod revenuecat;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;

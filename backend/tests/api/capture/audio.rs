@@ -46,6 +46,7 @@ with_recordings!(
     a_recording_transcription_measures_too_long_fails,
     transcription_failures_are_retried_or_fail_as_they_should,
     voice_minutes_past_the_limit_are_refused,
+    the_plus_plan_lifts_the_monthly_voice_limit,
     a_failed_captures_recording_is_kept_a_week_for_a_retry,
 );
 
@@ -274,6 +275,32 @@ async fn voice_minutes_past_the_limit_are_refused(setup: Setup) {
         "capture_limit_reached"
     );
     taken(&capture, &token, "shorter.wav", silence(50)).await;
+}
+
+async fn the_plus_plan_lifts_the_monthly_voice_limit(setup: Setup) {
+    use crate::plans::{WEBHOOK, delivered, event};
+    let limits = [
+        ("CAPTURE_AUDIO_MINUTES_PER_MONTH", "1"),
+        ("PLUS_AUDIO_MINUTES_PER_MONTH", "2"),
+        WEBHOOK,
+    ];
+    let capture = CaptureApp::on(setup, VOICE, &limits).await;
+    let token = capture.user().await;
+    let first = taken(&capture, &token, "note.wav", recording("wav")).await;
+    capture.settled(&token, first["id"].as_str().unwrap()).await;
+    let refused = capture.take_audio(&token, "long.wav", silence(58)).await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "free: one minute"
+    );
+    let user = user_id(&capture, &token).await;
+    delivered(
+        &capture.app,
+        event("p1", "INITIAL_PURCHASE", &user, capture.app.now_ms(), None),
+    )
+    .await;
+    taken(&capture, &token, "long.wav", silence(58)).await;
 }
 
 async fn a_failed_captures_recording_is_kept_a_week_for_a_retry(setup: Setup) {

@@ -86,7 +86,75 @@ async fn the_quota_is_reached_exactly_and_freed_by_deleting(setup: Setup) {
     assert_eq!(vault.objects_after_jobs().await.len(), 3);
 }
 
+async fn the_quota_follows_the_plan_both_ways_and_a_downgrade_keeps_every_document(setup: Setup) {
+    use crate::plans::{WEBHOOK, delivered, event};
+    let vault = VaultApp::spawn_with(
+        setup,
+        &[
+            ("VAULT_QUOTA_BYTES", "3000"),
+            ("PLUS_VAULT_QUOTA_BYTES", "6000"),
+            WEBHOOK,
+        ],
+    )
+    .await;
+    let token = vault.user().await;
+    let me = vault.app.get_json("/v1/me", &token).await;
+    let id = me["id"].as_str().unwrap().to_string();
+    let kept = vault.uploaded(&token, "a.pdf", pdf(2500, 1), &[]).await;
+    let response = vault.upload(&token, "b.pdf", pdf(2500, 2), &[]).await;
+    assert_eq!(code_of(response, StatusCode::FORBIDDEN).await, "quota_exceeded");
+
+    // Up: plus's quota applies at once.
+    let now = vault.app.now_ms();
+    delivered(&vault.app, event("p1", "INITIAL_PURCHASE", &id, now, None)).await;
+    vault.uploaded(&token, "b.pdf", pdf(2500, 2), &[]).await;
+    let me = vault.app.get_json("/v1/me", &token).await;
+    assert_eq!(
+        (
+            me["storage_used_bytes"].clone(),
+            me["storage_quota_bytes"].clone()
+        ),
+        (json!(5000), json!(6000))
+    );
+
+    // Down: over free's quota, everything stays readable and deletable; nothing new fits.
+    delivered(&vault.app, event("x1", "EXPIRATION", &id, now + 1, None)).await;
+    let me = vault.app.get_json("/v1/me", &token).await;
+    assert_eq!(
+        (
+            me["storage_used_bytes"].clone(),
+            me["storage_quota_bytes"].clone()
+        ),
+        (json!(5000), json!(3000))
+    );
+    let listed = vault.app.get_json("/v1/documents", &token).await;
+    assert_eq!(
+        listed["documents"].as_array().unwrap().len(),
+        2,
+        "a downgrade deletes nothing"
+    );
+    let path = format!("/v1/documents/{}", kept["id"].as_str().unwrap());
+    let (status, _, bytes) = vault.fetch(&format!("{path}/file"), &token).await;
+    assert_eq!(
+        (status, bytes.len()),
+        (StatusCode::OK, 2500),
+        "downloads still work"
+    );
+    let response = vault.upload(&token, "c.pdf", pdf(10, 3), &[]).await;
+    assert_eq!(code_of(response, StatusCode::FORBIDDEN).await, "quota_exceeded");
+    assert_eq!(
+        vault.app.send(Method::DELETE, &path, &token, None).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    vault.uploaded(&token, "c.pdf", pdf(400, 3), &[]).await;
+    assert_eq!(
+        vault.app.get_json("/v1/me", &token).await["storage_used_bytes"],
+        2900
+    );
+}
+
 on_both_setups!(
     concurrent_uploads_cannot_together_pass_the_quota,
     the_quota_is_reached_exactly_and_freed_by_deleting,
+    the_quota_follows_the_plan_both_ways_and_a_downgrade_keeps_every_document,
 );

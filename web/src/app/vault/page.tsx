@@ -121,7 +121,8 @@ function Vault() {
           }}
         />
         <p className="mt-2 text-xs text-muted">
-          {sizeInWords(me.storage_used_bytes)} of {sizeInWords(me.storage_quota_bytes)} used
+          {sizeInWords(me.storage_used_bytes)} of {sizeInWords(me.storage_quota_bytes)} used ·{" "}
+          {me.plan.name === "plus" ? "Plus" : "Free"} plan
         </p>
       </div>
       {sending.length > 0 && (

@@ -749,6 +749,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/revenuecat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receives a RevenueCat event. */
+        post: operations["revenuecat_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1075,6 +1092,19 @@ export interface components {
         };
         /** @description The signed-in user, with what they keep in the vault. */
         MeView: components["schemas"]["UserView"] & {
+            plan: {
+                /**
+                 * @description The plans there are.
+                 * @enum {string}
+                 */
+                name: "free" | "plus";
+                /** Format: int64 */
+                vault_quota_bytes: number;
+                /** Format: int64 */
+                audio_minutes_per_month: number;
+                /** Format: int64 */
+                extractions_per_month: number;
+            } & Record<string, never>;
             /**
              * Format: int64
              * @description Bytes of documents kept.
@@ -4064,6 +4094,56 @@ export interface operations {
             };
             /** @description No such live session of yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revenuecat_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description RevenueCat's event: `{"api_version": "1.0", "event": {"id", "type", "event_timestamp_ms", "app_user_id", "entitlement_ids", "expiration_at_ms", …}}` */
+        requestBody: {
+            content: {
+                "application/json": string;
+            };
+        };
+        responses: {
+            /** @description Recorded (or recorded before: a retried delivery), and applied where it applies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description webhook_unauthorized: the Authorization header is not the configured value */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_body: not an event RevenueCat sends (no id, type or event_timestamp_ms) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

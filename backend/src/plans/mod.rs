@@ -1,0 +1,128 @@
+//! Plans: `free` and `plus`, each a set of limits (the vault's quota, capture's monthly
+//! minutes and readings) that the vault and capture read through the [`Plans`] service.
+//! A user's plan follows from the RevenueCat entitlements they hold, which RevenueCat's
+//! webhook keeps (see [`events`]) and a read-back job corrects when an event surprises.
+//! A downgrade never deletes anything: over its quota, a user reads, downloads and
+//! deletes, and stores nothing new until there is room.
+
+mod context;
+mod events;
+mod refresh;
+mod service;
+mod store;
+mod webhook;
+
+use std::time::Duration;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use refresh::ReadBackSubscriber;
+pub use service::{Plan, PlanName, Plans};
+
+use crate::accounts::{Directory, UserDeleted};
+use crate::capability::profile::{Column, SqlSection};
+use crate::capability::{Capability, Definition, Wiring};
+use crate::platform::db::Migration;
+use crate::platform::events::{Subscriber, Subscriptions};
+use crate::platform::jobs::JobRegistry;
+use context::{PlansContext, RevenueCat};
+use refresh::ReadBackSubscriberHandler;
+
+pub const CAPABILITY: Definition = Definition {
+    name: "plans",
+    migrations: &[Migration {
+        version: 10,
+        name: "plans",
+        sql: include_str!("migrations/0010_plans.sql"),
+    }],
+    wire,
+};
+
+/// What plans adds to the signed-in user's profile.
+#[derive(Debug, Serialize, ToSchema)]
+struct PlanProfile {
+    /// The user's plan and its limits (use is shown beside each limit's owner:
+    /// `storage_used_bytes`, `capture`).
+    #[schema(inline)]
+    plan: PlanView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct PlanView {
+    #[schema(inline)]
+    name: PlanName,
+    vault_quota_bytes: u64,
+    audio_minutes_per_month: u64,
+    extractions_per_month: u64,
+}
+
+fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
+    let platform = wiring.platform().clone();
+    let config = platform.config.plans.clone();
+    let revenuecat = match &config.revenuecat {
+        Some(api) => Some(RevenueCat {
+            http: reqwest::Client::builder()
+                .user_agent(concat!("softly/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(Duration::from_secs(10))
+                .timeout(Duration::from_secs(30))
+                .build()?,
+            api: api.clone(),
+        }),
+        None => None,
+    };
+    let plans = Plans::new(platform.db.clone(), platform.clock.clone(), config);
+    wiring.provide(plans.clone())?;
+    let context = PlansContext {
+        plans: plans.clone(),
+        work: platform.work(),
+        clock: platform.clock.clone(),
+        directory: wiring.service::<Directory>()?,
+        revenuecat,
+    };
+    let profile = plans.clone();
+    let columns = plans.clone();
+    wiring.profile_section(SqlSection::new(
+        move |now| {
+            vec![Column {
+                name: "plans_plan",
+                sql: columns.plan_sql_for("u.id", now),
+            }]
+        },
+        move |row, _now| {
+            let name: String = sqlx::Row::try_get(row, "plans_plan")?;
+            let plan = profile.named(PlanName::parse(&name).unwrap_or(PlanName::Free));
+            Ok(PlanProfile {
+                plan: PlanView {
+                    name: plan.name,
+                    vault_quota_bytes: plan.limits.vault_quota_bytes,
+                    audio_minutes_per_month: plan.limits.audio_minutes_per_month,
+                    extractions_per_month: plan.limits.extractions_per_month,
+                },
+            })
+        },
+    ));
+    let jobs = JobRegistry::new().register::<ReadBackSubscriber, _>(ReadBackSubscriberHandler(context.clone()));
+    let subscriptions =
+        Subscriptions::new().on::<UserDeleted, _>("plans.forget_deleted_user", ForgetDeletedUser(context.clone()));
+    Ok(Capability::new(routes().with_state(context))
+        .jobs(jobs)
+        .subscriptions(subscriptions))
+}
+
+fn routes() -> OpenApiRouter<PlansContext> {
+    OpenApiRouter::new().routes(routes!(webhook::revenuecat_webhook))
+}
+
+struct ForgetDeletedUser(PlansContext);
+
+impl Subscriber<UserDeleted> for ForgetDeletedUser {
+    async fn handle(&self, _event_id: &str, event: UserDeleted) -> anyhow::Result<()> {
+        let mut work = self.0.work.begin().await?;
+        store::forget(work.conn(), &event.user_id).await?;
+        work.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,103 @@
+//! The plans service other capabilities read limits through: a user's plan follows from
+//! the entitlements they hold now (see [`super::store`]), so a lapse takes effect at its
+//! time without anything running.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::config::{PlanLimits, PlansConfig};
+use crate::platform::clock::Clock;
+use crate::platform::db::Db;
+
+/// The plans there are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanName {
+    Free,
+    Plus,
+}
+
+impl PlanName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Free => "free",
+            Self::Plus => "plus",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "free" => Some(Self::Free),
+            "plus" => Some(Self::Plus),
+            _ => None,
+        }
+    }
+}
+
+/// Which plan a user is on, and what it lets them do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub name: PlanName,
+    pub limits: PlanLimits,
+}
+
+#[derive(Clone)]
+pub struct Plans {
+    db: Db,
+    clock: Clock,
+    config: Arc<PlansConfig>,
+}
+
+impl Plans {
+    pub fn new(db: Db, clock: Clock, config: PlansConfig) -> Self {
+        Self {
+            db,
+            clock,
+            config: Arc::new(config),
+        }
+    }
+
+    /// `user_id`'s plan now.
+    pub async fn of(&self, user_id: &str) -> sqlx::Result<Plan> {
+        let sql = format!("SELECT {} AS plan", self.plan_sql_for("$1", self.clock.now_ms()));
+        let name: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .fetch_one(self.db.pool())
+            .await?;
+        Ok(self.named(PlanName::parse(&name).unwrap_or(PlanName::Free)))
+    }
+
+    /// The plan called `name`, with its limits.
+    pub fn named(&self, name: PlanName) -> Plan {
+        let limits = match name {
+            PlanName::Free => self.config.free,
+            PlanName::Plus => self.config.plus,
+        };
+        Plan { name, limits }
+    }
+
+    /// A scalar SQL expression naming the plan (`'free'` or `'plus'`) of the user whose id
+    /// is `user_id` (a column such as `u.id`, or a parameter) at `now_ms`: for the
+    /// profile's one query. Entitlement identifiers are checked at start to be plain
+    /// (letters, digits, `_`, `-`, `.`), so they are written into the SQL as literals.
+    pub fn plan_sql_for(&self, user_id: &str, now_ms: i64) -> String {
+        let ids = self
+            .config
+            .plus_entitlements
+            .iter()
+            .map(|id| format!("'{id}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "CASE WHEN EXISTS (SELECT 1 FROM plan_entitlements e WHERE e.user_id = {user_id} \
+             AND e.entitlement_id IN ({ids}) AND (e.expires_at IS NULL OR e.expires_at > {now_ms})) \
+             THEN 'plus' ELSE 'free' END"
+        )
+    }
+
+    pub(super) fn config(&self) -> &PlansConfig {
+        &self.config
+    }
+}
