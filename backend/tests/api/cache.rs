@@ -289,6 +289,33 @@ async fn an_invalidation_missed_while_redis_was_frozen_retires_everything_once_i
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(not(softly_test_redis_server), ignore = "needs redis-server on PATH")]
+async fn an_invalidation_just_after_redis_restarted_still_reaches_every_replica() {
+    let mut redis = PrivateRedis::start();
+    let prefix = fresh_prefix();
+    let (writer, reader) = (cache_on(&redis.url, &prefix), cache_on(&redis.url, &prefix));
+    fill(&reader, "profile", "before").await;
+    writer.invalidate("another-scope").await;
+
+    // Redis comes back empty. The reader finds out first, and once back on Redis its copy
+    // in memory is confirmed again (an empty Redis has the counters it was stamped with).
+    redis.restart();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while cached(&reader, "profile").await.as_deref() != Some("before") {
+        assert!(Instant::now() < deadline, "the reader never went back to Redis");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The writer's first command since the restart meets its dropped connection. Its
+    // invalidation must still land, or the reader serves the retired entry.
+    writer.invalidate("scope").await;
+    assert_eq!(
+        cached(&reader, "profile").await,
+        None,
+        "a replica served a retired entry"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(softly_test_redis_server), ignore = "needs redis-server on PATH")]
 async fn an_entry_kept_in_memory_is_served_only_while_redis_confirms_it() {
     let redis = PrivateRedis::start();
     let prefix = fresh_prefix();

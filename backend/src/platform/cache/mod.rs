@@ -374,8 +374,8 @@ impl Cache {
         }
         let Some(redis) = &self.redis else { return };
         let key = generation_key(redis, scope);
-        let done = redis
-            .call(|mut redis| async move {
+        let bump = |key: String| {
+            redis.call_now(|mut redis| async move {
                 redis::pipe()
                     .atomic()
                     .incr(&key, 1)
@@ -385,7 +385,14 @@ impl Cache {
                     .query_async::<()>(&mut redis)
                     .await
             })
-            .await;
+        };
+        // Tried twice, whatever Redis did a moment ago: once Redis restarts, the first
+        // command meets the dropped connection, and another replica already back on Redis
+        // would serve what this change retired for as long as the generation stood still.
+        let done = match bump(key.clone()).await {
+            Some(done) => Some(done),
+            None => bump(key).await,
+        };
         if done.is_some() || self.owes_flush.swap(true, Ordering::Relaxed) {
             return;
         }

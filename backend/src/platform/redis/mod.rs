@@ -75,6 +75,18 @@ impl Redis {
         if !self.is_up() && monotonic_ms() < self.health.retry_at.load(Ordering::Relaxed) {
             return None;
         }
+        self.call_now(call).await
+    }
+
+    /// As [`Redis::call`], but tried even within two seconds of a failure: for writes that
+    /// must not be skipped while a working Redis can take them (an invalidation). The
+    /// first command after Redis restarted meets the dropped connection and fails; the
+    /// connection is made again for the next one.
+    pub async fn call_now<T, F, Fut>(&self, call: F) -> Option<T>
+    where
+        F: FnOnce(ConnectionManager) -> Fut,
+        Fut: Future<Output = RedisResult<T>>,
+    {
         match tokio::time::timeout(CALL_TIMEOUT * 2, call(self.connection.clone())).await {
             Ok(Ok(answer)) => {
                 self.mark_up();
