@@ -143,7 +143,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let count = config.job_workers.max(1);
             let grace = config.shutdown_timeout;
             let db = startup::connect(&config).await?;
+            let metrics = crate::http::metrics::bind(&config).await?;
             let wired = startup::Wired::new(config, db, Clock::system()).await?;
+            let metrics =
+                metrics.map(|listener| crate::http::metrics::serve(listener, wired.platform.clone()));
             let workers = wired.start_workers(count);
             let scheduler = wired.start_scheduler();
             tracing::info!(workers = count, "job workers running");
@@ -152,6 +155,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 scheduler.stop().await;
             }
             workers.shutdown(grace).await;
+            if let Some(metrics) = metrics {
+                metrics.abort();
+            }
             wired.platform.db.close().await;
             Ok(())
         }

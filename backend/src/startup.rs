@@ -97,6 +97,8 @@ impl Wired {
 /// A built application: migrated database, bound listener, not yet serving.
 pub struct Application {
     listener: TcpListener,
+    /// `/metrics`, when the configuration serves it.
+    metrics: Option<TcpListener>,
     wired: Wired,
 }
 
@@ -113,8 +115,20 @@ impl Application {
         let listener = TcpListener::bind((config.bind, config.port))
             .await
             .with_context(|| format!("while binding {}:{}", config.bind, config.port))?;
+        let metrics = http::metrics::bind(&config).await?;
         let wired = Wired::new(config, db, clock).await?;
-        Ok(Self { listener, wired })
+        Ok(Self {
+            listener,
+            metrics,
+            wired,
+        })
+    }
+
+    /// Where `/metrics` is served, if it is.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics
+            .as_ref()
+            .and_then(|listener| listener.local_addr().ok())
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -134,8 +148,13 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let Self { listener, wired } = self;
+        let Self {
+            listener,
+            metrics,
+            wired,
+        } = self;
         let config = wired.platform.config.clone();
+        let metrics = metrics.map(|listener| http::metrics::serve(listener, wired.platform.clone()));
         let workers = (config.job_workers > 0).then(|| wired.start_workers(config.job_workers));
         let scheduler = wired.start_scheduler();
         let db = wired.platform.db.clone();
@@ -173,6 +192,9 @@ impl Application {
             let started = (*stopping_rx.borrow()).unwrap_or_else(Instant::now);
             let left = config.shutdown_timeout.saturating_sub(started.elapsed());
             workers.shutdown(left.max(Duration::from_secs(1))).await;
+        }
+        if let Some(metrics) = metrics {
+            metrics.abort();
         }
         db.close().await;
         tracing::info!("stopped");

@@ -34,6 +34,7 @@ impl Server {
         command
             .env("SOFTLY_DATA_DIR", &data_dir)
             .env("PORT", port.to_string())
+            .env("METRICS_PORT", "0")
             .env("LOG_FORMAT", "json")
             .env("DATABASE_MAX_CONNECTIONS", "16")
             // Room for the 100 MiB upload the bench sends.

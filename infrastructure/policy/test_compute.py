@@ -126,3 +126,14 @@ def test_every_variable_the_task_gets_is_one_the_binary_reads_and_the_readme_doc
     table = readme[readme.index("## Configuration") :]
     undocumented = {name for name in injected & read if f"`{name}`" not in table}
     assert not undocumented, f"read and injected but not in README's configuration table: {sorted(undocumented)}"
+
+
+def test_metrics_stay_inside_the_task(aws):
+    # /metrics listens on loopback by default (METRICS_BIND, METRICS_PORT 9464): the task
+    # maps only the API's port, so neither the ALB nor the security groups can reach it.
+    source = (aws.path / "ecs.tf").read_text()
+    (mappings,) = re.findall(r"portMappings = \[(.*?)\]", source, re.S)
+    assert re.findall(r"containerPort = ([\w.]+)", mappings) == ["var.container_port"]
+    assert aws.default("container_port") != 9464
+    env = {entry["name"] for entry in aws.locals["container_environment"]}
+    assert not {"METRICS_BIND", "METRICS_PORT"} & env, "metrics stay on the task's loopback"

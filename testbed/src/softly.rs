@@ -67,6 +67,9 @@ impl Softly {
         if let Some(path) = std::env::var_os("PATH") {
             command.env("PATH", path);
         }
+        // Several processes on one machine: each its own metrics port (the scenario's
+        // environment may name one).
+        command.env("METRICS_PORT", "0");
         command.envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         if let Some(port) = self.port {
             command.env("PORT", port.to_string());

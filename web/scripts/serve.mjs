@@ -65,6 +65,8 @@ export async function startSoftly({ env = {} } = {}) {
       PATH: process.env.PATH,
       SOFTLY_DATA_DIR: dataDir,
       PORT: String(port),
+      // Parallel workers each start one: no fixed metrics port.
+      METRICS_PORT: "0",
       API_URL: url,
       WEB_DIR: path.join(web, "out"),
       JOB_POLL_INTERVAL_MS: "100",

@@ -91,6 +91,9 @@ pub struct Config {
     pub capture: CaptureConfig,
     /// The plans' limits and RevenueCat, which says who has which.
     pub plans: PlansConfig,
+    /// Where `GET /metrics` is served (`METRICS_BIND`:`METRICS_PORT`; loopback, 9464 by
+    /// default); None when `METRICS_PORT=off`.
+    pub metrics: Option<(IpAddr, u16)>,
     /// Shared rate limits across replicas when set.
     pub redis: Option<RedisConfig>,
     /// The current signing secret first, then older ones still accepted while rotating.
@@ -184,6 +187,23 @@ impl Config {
                 ));
             }
         };
+        let metrics = match lookup("METRICS_PORT").as_deref().map(str::trim) {
+            Some("off") => None,
+            port => Some((
+                parse_var(
+                    "METRICS_BIND",
+                    lookup("METRICS_BIND"),
+                    IpAddr::from([127, 0, 0, 1]),
+                )?,
+                parse_var("METRICS_PORT", port.map(str::to_string), 9464u16)?,
+            )),
+        };
+        if let Some((_, metrics_port)) = metrics
+            && metrics_port != 0
+            && metrics_port == port
+        {
+            return Err(ConfigError::new("METRICS_PORT", "must differ from PORT"));
+        }
         let trusted_proxies = lookup("TRUSTED_PROXIES")
             .map(|list| parse_cidrs(&list))
             .transpose()?
@@ -198,6 +218,7 @@ impl Config {
             vault,
             capture,
             plans,
+            metrics,
             redis,
             secret_key_bases,
             app_url,
@@ -330,6 +351,12 @@ impl Config {
         lines.extend(self.vault.describe());
         lines.extend(self.capture.describe());
         lines.extend(self.plans.describe());
+        match self.metrics {
+            Some((bind, port)) => {
+                lines.extend([format!("METRICS_BIND={bind}"), format!("METRICS_PORT={port}")])
+            }
+            None => lines.push("METRICS_PORT=off".into()),
+        }
         lines.push(self.memory.describe());
         lines
     }

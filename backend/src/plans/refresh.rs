@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use super::context::{PlansContext, RevenueCat};
 use super::store::{self, Entitlement};
 use crate::platform::jobs::{Job, JobHandler};
+use crate::platform::metrics::metrics;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ReadBackSubscriber {
@@ -90,8 +91,10 @@ impl RevenueCat {
             .header("accept", "application/json")
             .send()
             .await
+            .inspect_err(|_| metrics().call("revenuecat", "unreachable"))
             .context("while asking RevenueCat for a subscriber")?;
         let status = response.status();
+        metrics().call("revenuecat", if status.is_success() { "ok" } else { "refused" });
         let body = response
             .bytes()
             .await

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod limits;
 pub mod mail;
 pub mod memory;
+pub mod metrics;
 pub mod redis;
 pub mod schedule;
 pub mod storage;

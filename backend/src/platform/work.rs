@@ -44,6 +44,7 @@ impl Work {
             now: self.clock.now_ms(),
             work: self.clone(),
             queued: false,
+            enqueued: Vec::new(),
             users_changed: Vec::new(),
         })
     }
@@ -55,6 +56,8 @@ pub struct UnitOfWork {
     now: i64,
     work: Work,
     queued: bool,
+    /// Jobs enqueued by kind, counted in the metrics once the change commits.
+    enqueued: Vec<(&'static str, u64)>,
     users_changed: Vec<String>,
 }
 
@@ -73,6 +76,7 @@ impl UnitOfWork {
     pub async fn enqueue<J: Job>(&mut self, job: &J) -> anyhow::Result<String> {
         let id = jobs::enqueue(&mut self.tx, job, self.now).await?;
         self.queued = true;
+        self.enqueued.push((J::KIND, 1));
         Ok(id)
     }
 
@@ -83,6 +87,7 @@ impl UnitOfWork {
         }
         jobs::enqueue_many(&mut self.tx, jobs, self.now).await?;
         self.queued = true;
+        self.enqueued.push((J::KIND, jobs.len() as u64));
         Ok(())
     }
 
@@ -114,10 +119,15 @@ impl UnitOfWork {
             tx,
             work,
             queued,
+            enqueued,
             users_changed,
             ..
         } = self;
         tx.commit().await?;
+        let metrics = crate::platform::metrics::metrics();
+        for (kind, count) in enqueued {
+            metrics.jobs_enqueued(kind, count);
+        }
         for user_id in &users_changed {
             work.cache.user_changed(user_id).await;
         }

@@ -12,6 +12,7 @@ fn softly(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     command
         .args(args)
         .env_remove("DATABASE_URL")
+        .env("METRICS_PORT", "0")
         .env("SOFTLY_DATA_DIR", &data_dir);
     for (name, value) in env {
         command.env(name, value);

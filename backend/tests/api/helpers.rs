@@ -129,6 +129,8 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     /// The PostgreSQL database's URL; None on SQLite (the file is in `data_dir`).
     pub database_url: Option<String>,
+    /// Where this app serves `/metrics` (None with `METRICS_PORT=off`).
+    pub metrics_url: Option<String>,
     _database: Option<DroppedDatabase>,
 }
 
@@ -143,6 +145,7 @@ impl TestApp {
         let mut env: HashMap<String, String> = [
             ("SOFTLY_DATA_DIR", data_dir.display().to_string()),
             ("PORT", "0".into()),
+            ("METRICS_PORT", "0".into()),
             (
                 "SECRET_KEY_BASE",
                 "test-secret-key-base-of-sufficient-length-0123456789".into(),
@@ -175,6 +178,9 @@ impl TestApp {
             .await
             .expect("the application builds");
         let address = format!("http://{}", application.local_addr());
+        let metrics_url = application
+            .metrics_addr()
+            .map(|address| format!("http://{address}/metrics"));
         let wired = application.wired().clone();
         let db = wired.platform.db.clone();
         tokio::spawn(application.run_until_stopped(std::future::pending()));
@@ -189,6 +195,7 @@ impl TestApp {
             clock: clock_handle,
             data_dir,
             database_url: database.as_ref().map(|d| d.url.clone()),
+            metrics_url,
             _database: database,
         }
     }

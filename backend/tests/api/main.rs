@@ -19,6 +19,7 @@ mod login;
 mod maintenance;
 mod me;
 mod memory;
+mod metrics;
 mod migrations;
 mod password_reset;
 mod plans;

@@ -44,6 +44,7 @@ impl SoftlyProcess {
             .env_remove("RUST_LOG")
             .env("SOFTLY_DATA_DIR", &data_dir)
             .env("PORT", "0")
+            .env("METRICS_PORT", "0")
             .env("LOG_FORMAT", "json")
             .env("APP_URL", crate::helpers::APP_URL);
         for name in remove {

@@ -8,7 +8,7 @@ use reqwest::header::CONTENT_TYPE;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{BoxFuture, CallError, Extraction, Extractor, Situation, classify, retry_after, transport};
+use super::{BoxFuture, CallError, Extraction, Extractor, Situation, classify, retry_after, transport, answered};
 use crate::capture::domain::document::{DOCUMENT_KINDS, DocumentSuggestions, Suggested};
 use crate::capture::domain::{MAX_PROPOSALS, Proposal};
 use crate::config::Provider;
@@ -53,6 +53,7 @@ impl Claude {
                 .unwrap_or_default();
             return Err(classify(SERVICE, status, wait, &message));
         }
+        answered(SERVICE);
         let malformed = || CallError::Transient {
             reason: format!("{SERVICE} answered in a shape Softly does not understand"),
             retry_after: None,

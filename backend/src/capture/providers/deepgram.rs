@@ -7,7 +7,7 @@ use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use serde::Deserialize;
 
-use super::{BoxFuture, CallError, Transcriber, Transcript, classify, retry_after, transport};
+use super::{BoxFuture, CallError, Transcriber, Transcript, classify, retry_after, transport, answered};
 use crate::config::Provider;
 
 pub struct Deepgram {
@@ -81,6 +81,7 @@ impl Transcriber for Deepgram {
                     .unwrap_or_default();
                 return Err(classify(SERVICE, status, wait, &message));
             }
+            answered(SERVICE);
             let listened: Listened = serde_json::from_slice(&body).map_err(|_| CallError::Transient {
                 reason: format!("{SERVICE} answered something that is not a transcript"),
                 retry_after: None,

@@ -139,7 +139,24 @@ pub fn http_client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
 
 /// How a provider's HTTP failure is treated: 408, 409, 429, 5xx and 529 (overloaded) are
 /// worth another try (after `retry-after` when sent); any other status is not.
+/// The provider a service's display name stands for, as metrics label it.
+pub fn provider_label(service: &str) -> &'static str {
+    if service.contains("Deepgram") {
+        "deepgram"
+    } else if service.contains("Claude") {
+        "anthropic"
+    } else {
+        "other"
+    }
+}
+
+/// Counts an answered call to `service` in the metrics.
+pub fn answered(service: &str) {
+    crate::platform::metrics::metrics().call(provider_label(service), "ok");
+}
+
 pub fn classify(service: &str, status: reqwest::StatusCode, retry_after: Option<Duration>, message: &str) -> CallError {
+    crate::platform::metrics::metrics().call(provider_label(service), "refused");
     let code = status.as_u16();
     let said = if message.is_empty() { String::new() } else { format!(": {message}") };
     match code {
@@ -162,6 +179,7 @@ pub fn classify(service: &str, status: reqwest::StatusCode, retry_after: Option<
 
 /// A transport failure: timeouts and broken connections are worth another try.
 pub fn transport(service: &str, error: &reqwest::Error) -> CallError {
+    crate::platform::metrics::metrics().call(provider_label(service), "unreachable");
     let reason = if error.is_timeout() {
         format!("{service} did not answer in time")
     } else {

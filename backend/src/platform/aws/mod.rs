@@ -114,9 +114,13 @@ impl AwsClient {
                 Err(error) => error.is_connect() || error.is_timeout(),
             };
             if !transient || attempt == ATTEMPTS {
+                let metrics = crate::platform::metrics::metrics();
                 let response = outcome
                     .map_err(anyhow::Error::from)
+                    .inspect_err(|_| metrics.call(self.service, "unreachable"))
                     .with_context(|| format!("while calling {}", self.service))?;
+                let ok = response.status().is_success();
+                metrics.call(self.service, if ok { "ok" } else { "refused" });
                 return self.success(response).await;
             }
             tokio::time::sleep(Duration::from_millis(100 * 4u64.pow(attempt - 1))).await;

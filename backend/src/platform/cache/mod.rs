@@ -176,6 +176,22 @@ impl Cache {
         scope: &str,
         confirmed: Option<&Confirmed>,
     ) -> (Lookup<Arc<str>>, Option<Confirmed>) {
+        let found = self.find(key, scope, confirmed).await;
+        let result = match &found.0 {
+            Lookup::Hit(_) => "hit",
+            Lookup::Miss(_) => "miss",
+            Lookup::Bypass => "bypass",
+        };
+        crate::platform::metrics::metrics().lookup(result);
+        found
+    }
+
+    async fn find(
+        &self,
+        key: &str,
+        scope: &str,
+        confirmed: Option<&Confirmed>,
+    ) -> (Lookup<Arc<str>>, Option<Confirmed>) {
         if let Some(local) = &self.local {
             return self.lookup_local(local, key, scope);
         }

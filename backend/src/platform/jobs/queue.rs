@@ -51,6 +51,14 @@ pub async fn enqueue_many<J: Job>(conn: &mut AnyConnection, jobs: &[J], now: i64
     Ok(())
 }
 
+/// How many jobs wait, how many are dead, and how long the oldest due one has waited.
+#[derive(Debug, Clone, Copy)]
+pub struct Depth {
+    pub queued: i64,
+    pub dead: i64,
+    pub oldest_due_ms: i64,
+}
+
 /// Rows in one multi-row `INSERT` of [`enqueue_many`] (two parameters each, far below
 /// either engine's limit).
 pub const ROWS_PER_INSERT: usize = 500;
@@ -118,6 +126,26 @@ impl JobQueue {
 
     pub fn lease(&self) -> Duration {
         self.lease
+    }
+
+    /// The queue's state at `now` (ms), for metrics: one statement.
+    pub async fn depth(&self, now: i64) -> anyhow::Result<Depth> {
+        let (queued, dead, oldest_due): (i64, i64, Option<i64>) = sqlx::query_as(
+            "SELECT
+                 CAST(COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                 CAST(COALESCE(SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                 CAST(MIN(CASE WHEN status = 'queued' AND run_at <= $1 THEN run_at END) AS BIGINT)
+             FROM jobs",
+        )
+        .bind(now)
+        .fetch_one(self.db.pool())
+        .await
+        .context("while reading the job queue's depth")?;
+        Ok(Depth {
+            queued,
+            dead,
+            oldest_due_ms: oldest_due.map_or(0, |at| (now - at).max(0)),
+        })
     }
 
     /// Dispatches through Redis too: committed jobs wake workers of every process.

@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::{ClaimedJob, JobQueue, JobRegistry};
+use crate::platform::metrics::metrics;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -263,6 +264,8 @@ impl Worker {
 
     async fn execute(&self, job: &ClaimedJob, leases: &Mutex<Leases>) -> Outcome {
         let started = Instant::now();
+        let metrics = metrics();
+        metrics.job(&job.kind, "started");
         let mut phase = self.phase.clone();
         // A handler that panics fails its attempt like one that returns an error; the
         // worker lives on.
@@ -280,10 +283,15 @@ impl Worker {
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match outcome {
             Ok(()) => {
+                metrics.job(&job.kind, "succeeded");
                 tracing::info!(job_id = %job.id, kind = %job.kind, attempt = job.attempts, elapsed_ms, "job done");
                 Outcome::Done
             }
             Err(error) => {
+                metrics.job(&job.kind, "failed");
+                if job.attempts >= job.max_attempts {
+                    metrics.job(&job.kind, "dead");
+                }
                 let error = format!("{error:#}");
                 tracing::warn!(
                     job_id = %job.id, kind = %job.kind, attempt = job.attempts,

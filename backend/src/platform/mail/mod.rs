@@ -27,6 +27,26 @@ pub trait Mailer: Send + Sync + 'static {
 
 /// The mailer the configuration names.
 pub fn connect(config: &crate::config::Config) -> anyhow::Result<std::sync::Arc<dyn Mailer>> {
+    Ok(std::sync::Arc::new(Counted(transport(config)?)))
+}
+
+/// Counts what the transport did with each email in the metrics.
+struct Counted(std::sync::Arc<dyn Mailer>);
+
+impl Mailer for Counted {
+    fn send<'a>(
+        &'a self,
+        email: &'a OutgoingEmail,
+    ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        Box::pin(async move {
+            let sent = self.0.send(email).await;
+            crate::platform::metrics::metrics().email(if sent.is_ok() { "sent" } else { "failed" });
+            sent
+        })
+    }
+}
+
+fn transport(config: &crate::config::Config) -> anyhow::Result<std::sync::Arc<dyn Mailer>> {
     Ok(match &config.mail_transport {
         crate::config::MailTransport::File => {
             std::sync::Arc::new(FileMailer::new(config.data_dir.join("mail")))
