@@ -148,6 +148,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let metrics =
                 metrics.map(|listener| crate::http::metrics::serve(listener, wired.platform.clone()));
             let workers = wired.start_workers(count);
+            let report = wired.start_queue_report();
             let scheduler = wired.start_scheduler();
             tracing::info!(workers = count, "job workers running");
             startup::shutdown_signal().await;
@@ -158,6 +159,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             if let Some(metrics) = metrics {
                 metrics.abort();
             }
+            report.abort();
             wired.platform.db.close().await;
             Ok(())
         }

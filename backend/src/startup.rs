@@ -82,6 +82,15 @@ impl Wired {
         )
     }
 
+    /// Starts logging the job queue's state once a period (`JOB_QUEUE_REPORT_SECS`).
+    pub fn start_queue_report(&self) -> tokio::task::JoinHandle<()> {
+        crate::platform::jobs::spawn_queue_report(
+            self.platform.jobs.clone(),
+            self.platform.clock.clone(),
+            self.platform.config.job_queue_report,
+        )
+    }
+
     /// Starts the scheduler of every periodic task when the configuration enables it.
     pub fn start_scheduler(&self) -> Option<Scheduler> {
         let tick = self.platform.config.scheduler_tick?;
@@ -155,6 +164,7 @@ impl Application {
         } = self;
         let config = wired.platform.config.clone();
         let metrics = metrics.map(|listener| http::metrics::serve(listener, wired.platform.clone()));
+        let report = wired.start_queue_report();
         let workers = (config.job_workers > 0).then(|| wired.start_workers(config.job_workers));
         let scheduler = wired.start_scheduler();
         let db = wired.platform.db.clone();
@@ -196,6 +206,7 @@ impl Application {
         if let Some(metrics) = metrics {
             metrics.abort();
         }
+        report.abort();
         db.close().await;
         tracing::info!("stopped");
         Ok(())

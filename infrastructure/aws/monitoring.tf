@@ -81,8 +81,60 @@ resource "aws_cloudwatch_log_metric_filter" "redis_unavailable" {
   }
 }
 
+# Every task logs the job queue once a minute ("job queue", backend/src/platform/jobs/
+# report.rs): how long the oldest due job has waited becomes a metric. Reminders go out
+# from that queue, so a queue that stops draining is a user-facing outage.
+resource "aws_cloudwatch_log_metric_filter" "job_queue_age" {
+  name           = "${var.name}-job-queue-age"
+  log_group_name = aws_cloudwatch_log_group.api.name
+  pattern        = "{ $.message = \"job queue\" }"
+
+  metric_transformation {
+    name      = "JobQueueOldestDueAgeSeconds"
+    namespace = "Softly"
+    value     = "$.oldest_due_age_seconds"
+  }
+}
+
+# Calls to S3, SES, Deepgram, Anthropic or RevenueCat that were refused or not answered
+# ("external call failed", with the provider; backend/src/platform/metrics.rs).
+resource "aws_cloudwatch_log_metric_filter" "external_call_failures" {
+  name           = "${var.name}-external-call-failures"
+  log_group_name = aws_cloudwatch_log_group.api.name
+  pattern        = "{ $.message = \"external call failed\" }"
+
+  metric_transformation {
+    name          = "ExternalCallFailures"
+    namespace     = "Softly"
+    value         = "1"
+    default_value = "0"
+  }
+}
+
 locals {
   alarms = {
+    job_queue_age = {
+      description = "A due job has waited more than 5 minutes for 10 minutes: workers stopped or behind (reminders are late)"
+      namespace   = "Softly"
+      metric      = aws_cloudwatch_log_metric_filter.job_queue_age.metric_transformation[0].name
+      dimensions  = {}
+      statistic   = "Maximum"
+      periods     = 2
+      threshold   = 300
+      comparison  = "GreaterThanThreshold"
+      missing     = "notBreaching"
+    }
+    external_call_failures = {
+      description = "More than 20 calls to S3, SES, Deepgram, Anthropic or RevenueCat failed in 5 minutes (the task's log names the provider)"
+      namespace   = "Softly"
+      metric      = aws_cloudwatch_log_metric_filter.external_call_failures.metric_transformation[0].name
+      dimensions  = {}
+      statistic   = "Sum"
+      periods     = 1
+      threshold   = 20
+      comparison  = "GreaterThanThreshold"
+      missing     = "notBreaching"
+    }
     alb_5xx = {
       description = "The API answered more than 10 server errors in 5 minutes"
       namespace   = "AWS/ApplicationELB"

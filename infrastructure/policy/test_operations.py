@@ -1,7 +1,7 @@
 """Alarms, outputs, the state backend and the bootstrap root."""
 
 
-def test_alarms_on_alb_5xx_ecs_cpu_rds_free_storage_and_redis_lost(aws):
+def test_alarms_on_alb_5xx_ecs_cpu_rds_free_storage_redis_lost_queue_age_and_external_failures(aws):
     (alarms,) = aws.locals["alarms"]
     metrics = {name: alarm["metric"] for name, alarm in alarms.items()}
     assert metrics == {
@@ -10,11 +10,26 @@ def test_alarms_on_alb_5xx_ecs_cpu_rds_free_storage_and_redis_lost(aws):
         "ecs_cpu": "CPUUtilization",
         "rds_free_storage": "FreeStorageSpace",
         "redis_unavailable": "${aws_cloudwatch_log_metric_filter.redis_unavailable.metric_transformation[0].name}",
+        "job_queue_age": "${aws_cloudwatch_log_metric_filter.job_queue_age.metric_transformation[0].name}",
+        "external_call_failures": "${aws_cloudwatch_log_metric_filter.external_call_failures.metric_transformation[0].name}",
     }
     assert alarms["rds_free_storage"]["threshold"] == 2 * 1024**3
     redis = aws.resource("aws_cloudwatch_log_metric_filter", "redis_unavailable")
     assert redis["log_group_name"] == "${aws_cloudwatch_log_group.api.name}"
     assert "redis unavailable" in redis["pattern"]
+    # The log lines the binary writes (their tests: cli.rs, plans.rs) and the fields read.
+    queue = aws.resource("aws_cloudwatch_log_metric_filter", "job_queue_age")
+    assert queue["pattern"].replace("\\", "") == '{ $.message = "job queue" }'
+    assert queue["metric_transformation"][0]["value"] == "$.oldest_due_age_seconds"
+    assert (alarms["job_queue_age"]["statistic"], alarms["job_queue_age"]["threshold"]) == ("Maximum", 300)
+    failures = aws.resource("aws_cloudwatch_log_metric_filter", "external_call_failures")
+    assert "external call failed" in failures["pattern"]
+    from hcl import REPOSITORY
+
+    backend = REPOSITORY / "backend" / "src" / "platform"
+    assert '"job queue"' in (backend / "jobs" / "report.rs").read_text()
+    assert "oldest_due_age_seconds" in (backend / "jobs" / "report.rs").read_text()
+    assert '"external call failed"' in (backend / "metrics.rs").read_text()
     resource = aws.resource("aws_cloudwatch_metric_alarm", "this")
     assert resource["for_each"] == "${local.alarms}"
     assert resource["alarm_actions"] == ["${aws_sns_topic.alarms.arn}"]

@@ -117,6 +117,8 @@ pub struct Config {
     /// How long a worker holds a job without renewing; a job whose worker died or froze
     /// is taken over once its lease lapses. Workers renew at a third of it.
     pub job_lease: Duration,
+    /// How often each process logs the job queue's state (`JOB_QUEUE_REPORT_SECS`).
+    pub job_queue_report: Duration,
     /// How often each process checks the periodic tasks; None disables the scheduler.
     pub scheduler_tick: Option<Duration>,
     pub request_timeout: Duration,
@@ -256,6 +258,12 @@ impl Config {
                     }
                 },
             ),
+            job_queue_report: Duration::from_secs(
+                match parse_var("JOB_QUEUE_REPORT_SECS", lookup("JOB_QUEUE_REPORT_SECS"), 60u64)? {
+                    secs @ 1..=3600 => secs,
+                    _ => return Err(ConfigError::new("JOB_QUEUE_REPORT_SECS", "must be 1 to 3600")),
+                },
+            ),
             memory: MemoryLimit::from_lookup(lookup)?,
             scheduler_tick: match parse_var("SCHEDULER_TICK_MS", lookup("SCHEDULER_TICK_MS"), 10_000u64)? {
                 0 => None,
@@ -330,6 +338,7 @@ impl Config {
             format!("JOB_WORKERS={}", self.job_workers),
             format!("JOB_POLL_INTERVAL_MS={}", self.job_poll_interval.as_millis()),
             format!("JOB_LEASE_SECS={}", self.job_lease.as_secs()),
+            format!("JOB_QUEUE_REPORT_SECS={}", self.job_queue_report.as_secs()),
             format!(
                 "SCHEDULER_TICK_MS={}",
                 self.scheduler_tick.map_or(0, |tick| tick.as_millis())

@@ -192,9 +192,13 @@ impl Metrics {
             .inc_by(count);
     }
 
-    /// Counts one call to `provider`.
+    /// Counts one call to `provider`. A failure is also logged as "external call failed"
+    /// with `provider` and `outcome`: CloudWatch counts those lines (monitoring.tf).
     pub fn call(&self, provider: &'static str, outcome: &'static str) {
         self.calls.get_or_create(&CallLabels { provider, outcome }).inc();
+        if outcome != "ok" {
+            tracing::warn!(provider, outcome, "external call failed");
+        }
     }
 
     /// Counts one cache lookup.

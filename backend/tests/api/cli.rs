@@ -160,6 +160,21 @@ fn migrate_creates_the_embedded_database_and_exits_0() {
 }
 
 #[tokio::test]
+async fn the_job_queue_is_reported_once_a_period_for_cloudwatch() {
+    // The fields infrastructure/aws/monitoring.tf's metric filter reads.
+    let softly =
+        SoftlyProcess::start_with(&[("JOB_QUEUE_REPORT_SECS", "1"), ("JOB_WORKERS", "0")], &[]).await;
+    let report = softly.wait_for_log(|event| event["message"] == "job queue").await;
+    assert_eq!(report["level"], "INFO");
+    for field in ["queued", "dead", "oldest_due_age_seconds"] {
+        assert!(
+            report[field].is_i64() || report[field].is_u64(),
+            "{field}: {report}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn each_request_writes_one_json_line_with_route_status_latency_and_user() {
     let softly = SoftlyProcess::start().await;
     let client = reqwest::Client::new();

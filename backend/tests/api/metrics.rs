@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{Backend, TestApp, bearer};
 
-async fn scrape(app: &TestApp) -> prometheus_parse::Scrape {
+pub async fn scrape(app: &TestApp) -> prometheus_parse::Scrape {
     let url = app.metrics_url.as_deref().expect("the test app serves metrics");
     let response = reqwest::get(url).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -19,7 +19,7 @@ async fn scrape(app: &TestApp) -> prometheus_parse::Scrape {
 }
 
 /// The value of the sample named `metric` whose labels include `labels` (0 if none).
-fn value(scrape: &prometheus_parse::Scrape, metric: &str, labels: &[(&str, &str)]) -> f64 {
+pub fn value(scrape: &prometheus_parse::Scrape, metric: &str, labels: &[(&str, &str)]) -> f64 {
     scrape
         .samples
         .iter()

@@ -307,6 +307,19 @@ async fn a_refused_read_back_is_retried(backend: Backend) {
     app.wait_for_jobs().await;
     assert_eq!(plan(&app, &token).await, "plus");
     assert_eq!(revenuecat.received().len(), 2);
+    let scraped = crate::metrics::scrape(&app).await;
+    let calls = |outcome| {
+        crate::metrics::value(
+            &scraped,
+            "softly_external_calls_total",
+            &[("provider", "revenuecat"), ("outcome", outcome)],
+        )
+    };
+    assert_eq!(
+        (calls("refused"), calls("ok")),
+        (1.0, 1.0),
+        "each call counted by its outcome"
+    );
 }
 
 async fn a_transfer_moves_the_plan_to_the_other_user(backend: Backend) {

@@ -14,10 +14,12 @@ pub mod admin;
 pub mod dispatch;
 mod queue;
 mod registry;
+mod report;
 mod worker;
 
 pub(crate) use queue::insert;
 pub use queue::{ClaimedJob, JobQueue, ROWS_PER_INSERT, enqueue, enqueue_many};
 pub(crate) use registry::ErasedHandler;
 pub use registry::{Job, JobHandler, JobRegistry};
+pub use report::spawn_queue_report;
 pub use worker::{WorkerPool, spawn_workers};
