@@ -129,8 +129,11 @@ pub async fn transfer(conn: &mut AnyConnection, from: &str, to: &str, now: i64) 
     Ok(())
 }
 
-/// Forgets `user_id` (their account was deleted); the event log keeps its records.
+/// Forgets `user_id` (their account was deleted): what they held and what RevenueCat
+/// told about them. An event delivered again later finds no such user and changes nothing.
 pub async fn forget(conn: &mut AnyConnection, user_id: &str) -> sqlx::Result<()> {
+    conn.execute(sqlx::query("DELETE FROM revenuecat_events WHERE user_id = $1").bind(user_id))
+        .await?;
     conn.execute(sqlx::query("DELETE FROM plan_entitlements WHERE user_id = $1").bind(user_id))
         .await?;
     conn.execute(sqlx::query("DELETE FROM plan_subscribers WHERE user_id = $1").bind(user_id))

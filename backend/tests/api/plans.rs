@@ -384,8 +384,24 @@ async fn me_shows_the_plan_and_its_limits(backend: Backend) {
     assert_eq!(me["capture"]["audio_seconds_limit"], 6000);
 }
 
+async fn a_deleted_account_leaves_no_plan_and_no_purchase_record(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[WEBHOOK]).await;
+    let (id, token) = user(&app).await;
+    let purchase = event("p1", "INITIAL_PURCHASE", &id, app.now_ms(), None);
+    delivered(&app, purchase.clone()).await;
+    assert_eq!(app.delete_account(&token).await.status(), StatusCode::NO_CONTENT);
+    app.wait_for_jobs().await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM plan_entitlements").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM plan_subscribers").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM revenuecat_events").await, 0);
+    // RevenueCat delivering it again finds nobody to give it to.
+    delivered(&app, purchase).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM plan_entitlements").await, 0);
+}
+
 crate::on_both_backends!(
     only_the_configured_authorization_is_let_in,
+    a_deleted_account_leaves_no_plan_and_no_purchase_record,
     a_body_that_is_not_an_event_is_refused_and_changes_nothing,
     each_event_type_moves_the_plan_as_revenuecat_means_it,
     a_plan_lapses_at_its_time_without_another_event,
