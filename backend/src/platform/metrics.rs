@@ -84,6 +84,8 @@ pub struct Metrics {
     jobs_dead: Gauge,
     pool: Family<PoolLabels, Gauge>,
     redis_up: Gauge,
+    /// One scrape at a time sets the state gauges and encodes them.
+    scraping: tokio::sync::Mutex<()>,
 }
 
 fn request_histogram() -> Histogram {
@@ -107,6 +109,7 @@ impl Metrics {
             jobs_dead: Gauge::default(),
             pool: Family::default(),
             redis_up: Gauge::default(),
+            scraping: tokio::sync::Mutex::new(()),
             registry: Registry::default(),
         };
         registry.register(
@@ -231,6 +234,7 @@ impl Metrics {
 
     /// The text a scrape gets: state read now, events as counted.
     pub async fn render(&self, platform: &Platform) -> String {
+        let _one_at_a_time = self.scraping.lock().await;
         let now = platform.clock.now_ms();
         match platform.jobs.depth(now).await {
             Ok(depth) => {

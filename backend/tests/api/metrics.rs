@@ -1,5 +1,8 @@
 //! `/metrics`: served on its own port only, parsed as a Prometheus scraper parses it,
 //! and its counters move as requests and jobs run.
+//!
+//! The counters are the process's: under `cargo test` every test of this binary shares
+//! them, so a test asserts that a counter moved by at least what it did itself.
 
 use reqwest::StatusCode;
 
@@ -60,14 +63,20 @@ async fn requests_and_jobs_move_the_counters(backend: Backend) {
     let moved = |metric: &str, labels: &[(&str, &str)]| {
         value(&after, metric, labels) - value(&before, metric, labels)
     };
-    assert_eq!(moved("softly_http_requests_total", &me), 3.0);
-    assert_eq!(
+    assert!(moved("softly_http_requests_total", &me) >= 3.0);
+    assert!(
         moved(
             "softly_http_requests_total",
             &[("route", "unmatched"), ("status", "404")]
-        ),
-        1.0,
+        ) >= 1.0,
         "a path that matches no route is one series, not one per path"
+    );
+    assert!(
+        !after
+            .samples
+            .iter()
+            .any(|sample| sample.labels.get("route") == Some("/v1/no-such-thing")),
+        "no series is named after a raw path"
     );
     assert!(
         value(
@@ -82,7 +91,7 @@ async fn requests_and_jobs_move_the_counters(backend: Backend) {
             "jobs {event}"
         );
     }
-    assert_eq!(value(&after, "softly_emails_total", &[("outcome", "sent")]), 1.0);
+    assert!(moved("softly_emails_total", &[("outcome", "sent")]) >= 1.0);
     // State read at the scrape.
     let names: std::collections::HashSet<&str> = after.samples.iter().map(|s| s.metric.as_str()).collect();
     for gauge in [
