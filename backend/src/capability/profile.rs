@@ -18,11 +18,16 @@ use utoipa::openapi::{OpenApi, RefOr};
 
 /// One value a section selects: a scalar SQL expression over the user's id, written
 /// `u.id`, and the name it is selected as (prefixed with the capability's name, so two
-/// sections never clash).
+/// sections never clash). The expression may name the request's time as [`NOW`].
 pub struct Column {
     pub name: &'static str,
     pub sql: String,
 }
+
+/// The request's time (ms) in a section's SQL: the profile's query binds it as a
+/// parameter, so the query's text — and the statement prepared for it — stays the same
+/// from one request to the next.
+pub const NOW: &str = "{now}";
 
 /// Fields one capability adds to the profile. A section's values are read in the
 /// profile's one query (the user, their session and every section: one round trip per

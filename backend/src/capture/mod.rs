@@ -34,7 +34,7 @@ pub use process::ProcessCapture;
 pub use report::month_report;
 
 use crate::accounts::{Directory, UserDeleted};
-use crate::capability::profile::{Column, SqlSection};
+use crate::capability::profile::SqlSection;
 use crate::capability::{Capability, Definition, Wiring};
 use crate::http::extract::Authentication;
 use crate::items::ItemDrafts;
@@ -146,10 +146,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
     wiring.profile_section(SqlSection::new(
         move |now| {
             let mut selected = store::usage::profile_columns(&allowance::month_of(now));
-            selected.push(Column {
-                name: "capture_plan",
-                sql: columns.plan_sql_for("u.id", now),
-            });
+            selected.push(columns.profile_column("capture_plan"));
             selected
         },
         move |row, now| {

@@ -263,3 +263,48 @@ fn the_web_app_is_served_from_a_folder_with_a_build_and_its_origin_is_the_apis_b
     assert_eq!(config_from(&[("WEB_DIR", "none")]).unwrap().web_dir, None);
     let _ = std::fs::remove_dir_all(built);
 }
+
+#[test]
+fn plus_entitlements_are_plain_identifiers_written_into_sql() {
+    let config = config_from(&[("PLUS_ENTITLEMENTS", "plus, premium.yearly")]).unwrap();
+    assert_eq!(config.plans.plus_entitlements, ["plus", "premium.yearly"]);
+    for unsafe_id in ["plus') OR ('1'='1", "plus;", "", " , "] {
+        let refused = config_from(&[("PLUS_ENTITLEMENTS", unsafe_id)]).unwrap_err();
+        assert!(
+            refused.to_string().contains("PLUS_ENTITLEMENTS"),
+            "{unsafe_id:?}: {refused}"
+        );
+    }
+}
+
+#[test]
+fn revenuecat_keys_still_holding_the_ssm_placeholder_are_not_set() {
+    let placeholder = config_from(&[
+        ("REVENUECAT_API_KEY", "unset"),
+        ("REVENUECAT_WEBHOOK_AUTH", "unset"),
+    ])
+    .unwrap();
+    assert!(placeholder.plans.revenuecat.is_none() && placeholder.plans.webhook_auth.is_none());
+    let set = config_from(&[
+        ("REVENUECAT_API_KEY", "sk_live"),
+        ("REVENUECAT_WEBHOOK_AUTH", "Bearer x"),
+    ])
+    .unwrap();
+    let api = set.plans.revenuecat.expect("the key is set");
+    assert_eq!(
+        (api.url.as_str(), api.key.expose()),
+        ("https://api.revenuecat.com", "sk_live")
+    );
+    assert_eq!(set.plans.webhook_auth.unwrap().expose(), "Bearer x");
+}
+
+#[test]
+fn metrics_listen_on_loopback_apart_from_the_api_or_not_at_all() {
+    let default = config_from(&[]).unwrap();
+    assert_eq!(default.metrics, Some((IpAddr::from([127, 0, 0, 1]), 9464)));
+    assert_eq!(config_from(&[("METRICS_PORT", "off")]).unwrap().metrics, None);
+    let same = config_from(&[("PORT", "4000"), ("METRICS_PORT", "4000")]).unwrap_err();
+    assert!(same.to_string().contains("METRICS_PORT"), "{same}");
+    // Port 0 is a free port for each: they cannot clash.
+    assert!(config_from(&[("PORT", "0"), ("METRICS_PORT", "0")]).is_ok());
+}

@@ -2,7 +2,6 @@
 
 use crate::accounts::Directory;
 use crate::config::RevenueCatApi;
-use crate::platform::clock::Clock;
 use crate::platform::work::Work;
 
 use super::service::Plans;
@@ -11,7 +10,6 @@ use super::service::Plans;
 pub struct PlansContext {
     pub plans: Plans,
     pub work: Work,
-    pub clock: Clock,
     pub directory: Directory,
     /// Reads subscribers back; None without `REVENUECAT_API_KEY`.
     pub revenuecat: Option<RevenueCat>,

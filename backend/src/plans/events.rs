@@ -46,16 +46,23 @@ pub struct Event {
 /// What an event asks of a user's entitlements.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Hold these until their time.
-    Grant(Vec<Entitlement>),
-    /// Hold these no longer.
-    Revoke(Vec<String>),
+    /// Change what the event's user holds.
+    Change(Change),
     /// Read the subscriber back from RevenueCat (`users`: whom it concerns).
     ReadBack(Vec<String>),
     /// Nothing changes (the type is known).
     Nothing,
     /// A type this version does not know.
     Unknown,
+}
+
+/// A change to one user's entitlements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Hold these until their time.
+    Grant(Vec<Entitlement>),
+    /// Hold these no longer.
+    Revoke(Vec<String>),
 }
 
 impl Event {
@@ -97,8 +104,8 @@ impl Event {
     pub fn effect(&self) -> Effect {
         match self.kind.as_str() {
             "INITIAL_PURCHASE" | "RENEWAL" | "UNCANCELLATION" | "NON_RENEWING_PURCHASE" | "CANCELLATION"
-            | "BILLING_ISSUE" => Effect::Grant(self.until_expiry()),
-            "EXPIRATION" => Effect::Revoke(self.entitlements()),
+            | "BILLING_ISSUE" => Effect::Change(Change::Grant(self.until_expiry())),
+            "EXPIRATION" => Effect::Change(Change::Revoke(self.entitlements())),
             "PRODUCT_CHANGE" => Effect::ReadBack(self.app_user_id.iter().cloned().collect()),
             "TRANSFER" => Effect::ReadBack(
                 self.transferred_from
@@ -126,13 +133,13 @@ mod tests {
 
     #[test]
     fn every_type_has_its_effect() {
-        let until = |at| Effect::Grant(vec![Entitlement { id: "plus".into(), expires_at: at }]);
+        let until = |at| Effect::Change(Change::Grant(vec![Entitlement { id: "plus".into(), expires_at: at }]));
         for kind in ["INITIAL_PURCHASE", "RENEWAL", "UNCANCELLATION", "NON_RENEWING_PURCHASE", "CANCELLATION", "BILLING_ISSUE"] {
             assert_eq!(event(kind, serde_json::json!({})).effect(), until(Some(99)), "{kind}");
         }
         let lifetime = event("NON_RENEWING_PURCHASE", serde_json::json!({"expiration_at_ms": null}));
         assert_eq!(lifetime.effect(), until(None));
-        assert_eq!(event("EXPIRATION", serde_json::json!({})).effect(), Effect::Revoke(vec!["plus".into()]));
+        assert_eq!(event("EXPIRATION", serde_json::json!({})).effect(), Effect::Change(Change::Revoke(vec!["plus".into()])));
         assert_eq!(event("PRODUCT_CHANGE", serde_json::json!({})).effect(), Effect::ReadBack(vec!["u1".into()]));
         let transfer = event("TRANSFER", serde_json::json!({"transferred_from": ["a"], "transferred_to": ["b"]}));
         assert_eq!(transfer.effect(), Effect::ReadBack(vec!["a".into(), "b".into()]));

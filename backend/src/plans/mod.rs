@@ -23,7 +23,7 @@ pub use refresh::ReadBackSubscriber;
 pub use service::{Plan, PlanName, Plans};
 
 use crate::accounts::{Directory, UserDeleted};
-use crate::capability::profile::{Column, SqlSection};
+use crate::capability::profile::SqlSection;
 use crate::capability::{Capability, Definition, Wiring};
 use crate::platform::db::Migration;
 use crate::platform::events::{Subscriber, Subscriptions};
@@ -78,18 +78,14 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
     let context = PlansContext {
         plans: plans.clone(),
         work: platform.work(),
-        clock: platform.clock.clone(),
         directory: wiring.service::<Directory>()?,
         revenuecat,
     };
     let profile = plans.clone();
     let columns = plans.clone();
     wiring.profile_section(SqlSection::new(
-        move |now| {
-            vec![Column {
-                name: "plans_plan",
-                sql: columns.plan_sql_for("u.id", now),
-            }]
+        move |_now| {
+            vec![columns.profile_column("plans_plan")]
         },
         move |row, _now| {
             let name: String = sqlx::Row::try_get(row, "plans_plan")?;

@@ -32,7 +32,7 @@ impl JobHandler<ReadBackSubscriber> for ReadBackSubscriberHandler {
         };
         let subscriber = revenuecat.subscriber(&job.user_id).await?;
         let mut work = context.work.begin().await?;
-        let now = context.clock.now_ms();
+        let now = work.now_ms();
         // Force the record to this reading: it is RevenueCat's whole view at its time.
         if store::advance(work.conn(), &job.user_id, subscriber.as_of, now).await? {
             store::replace(work.conn(), &job.user_id, &subscriber.entitlements, now).await?;

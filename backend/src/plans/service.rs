@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::capability::profile::{Column, NOW};
 use crate::config::{PlanLimits, PlansConfig};
 use crate::platform::clock::Clock;
 use crate::platform::db::Db;
@@ -59,14 +60,24 @@ impl Plans {
         }
     }
 
-    /// `user_id`'s plan now.
+    /// `user_id`'s plan now (one statement, the same text every call).
     pub async fn of(&self, user_id: &str) -> sqlx::Result<Plan> {
-        let sql = format!("SELECT {} AS plan", self.plan_sql_for("$1", self.clock.now_ms()));
+        let sql = format!("SELECT {} AS plan", self.plan_sql("$1", "$2"));
         let name: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .bind(user_id)
+            .bind(self.clock.now_ms())
             .fetch_one(self.db.pool())
             .await?;
         Ok(self.named(PlanName::parse(&name).unwrap_or(PlanName::Free)))
+    }
+
+    /// The column a profile section selects the user's plan as (`'free'` or `'plus'`),
+    /// under `name`, at the request's time.
+    pub fn profile_column(&self, name: &'static str) -> Column {
+        Column {
+            name,
+            sql: self.plan_sql("u.id", NOW),
+        }
     }
 
     /// The plan called `name`, with its limits.
@@ -78,11 +89,11 @@ impl Plans {
         Plan { name, limits }
     }
 
-    /// A scalar SQL expression naming the plan (`'free'` or `'plus'`) of the user whose id
-    /// is `user_id` (a column such as `u.id`, or a parameter) at `now_ms`: for the
-    /// profile's one query. Entitlement identifiers are checked at start to be plain
-    /// (letters, digits, `_`, `-`, `.`), so they are written into the SQL as literals.
-    pub fn plan_sql_for(&self, user_id: &str, now_ms: i64) -> String {
+    /// A scalar SQL expression naming the plan (`'free'` or `'plus'`) of the user whose
+    /// id is `user_id` at `now_ms` (each a column, a parameter or a literal). Entitlement
+    /// identifiers are checked at start to be plain (letters, digits, `_`, `-`, `.`), so
+    /// they are written into the SQL as literals.
+    fn plan_sql(&self, user_id: &str, now_ms: &str) -> String {
         let ids = self
             .config
             .plus_entitlements

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use subtle::ConstantTimeEq;
 
 use super::context::PlansContext;
-use super::events::{Delivery, Effect, Event};
+use super::events::{Change, Delivery, Effect, Event};
 use super::refresh::ReadBackSubscriber;
 use super::store;
 use crate::codes;
@@ -55,7 +55,7 @@ pub async fn revenuecat_webhook(
         }
     }
     let mut work = context.work.begin().await?;
-    let now = context.clock.now_ms();
+    let now = work.now_ms();
     let body = String::from_utf8_lossy(&body);
     let first = store::record_event(work.conn(), &event.id, &event.kind, event.user(), event.event_timestamp_ms, &body, now).await?;
     if first {
@@ -93,21 +93,20 @@ async fn apply(
     event: &Event,
     known: &HashSet<String>,
 ) -> anyhow::Result<&'static str> {
-    let now = context.clock.now_ms();
-    let effect = event.effect();
-    let (user, change) = match effect {
+    let now = work.now_ms();
+    let change = match event.effect() {
         Effect::Unknown => return Ok("unknown"),
         Effect::Nothing => return Ok("ignored"),
         Effect::ReadBack(users) => {
-            if event.kind == "TRANSFER" {
-                // Right at once, read back to be sure: what the one held, the other holds.
-                let to = event.transferred_to.first().filter(|to| known.contains(*to));
+            // A transfer is right at once, and read back to be sure: what the one held,
+            // the other holds.
+            if event.kind == "TRANSFER"
+                && let Some(to) = event.transferred_to.first().filter(|to| known.contains(*to))
+            {
                 for from in event.transferred_from.iter().filter(|from| known.contains(*from)) {
-                    if let Some(to) = to {
-                        store::transfer(work.conn(), from, to, now).await?;
-                        work.user_changed(from);
-                        work.user_changed(to);
-                    }
+                    store::transfer(work.conn(), from, to, now).await?;
+                    work.user_changed(from);
+                    work.user_changed(to);
                 }
             }
             for user in users.iter().filter(|user| known.contains(*user)) {
@@ -115,10 +114,9 @@ async fn apply(
             }
             return Ok("read_back");
         }
-        Effect::Grant(entitlements) => (event.app_user_id.clone(), Ok(entitlements)),
-        Effect::Revoke(ids) => (event.app_user_id.clone(), Err(ids)),
+        Effect::Change(change) => change,
     };
-    let Some(user) = user else { return Ok("no_user") };
+    let Some(user) = event.app_user_id.clone() else { return Ok("no_user") };
     if !known.contains(&user) {
         return Ok("no_such_user");
     }
@@ -128,8 +126,8 @@ async fn apply(
         return Ok("stale");
     }
     match change {
-        Ok(entitlements) => store::grant(work.conn(), &user, &entitlements, now).await?,
-        Err(ids) => store::revoke(work.conn(), &user, &ids).await?,
+        Change::Grant(entitlements) => store::grant(work.conn(), &user, &entitlements, now).await?,
+        Change::Revoke(ids) => store::revoke(work.conn(), &user, &ids).await?,
     }
     work.user_changed(&user);
     Ok("applied")

@@ -26,14 +26,14 @@ use super::Platform;
 pub struct RequestLabels {
     /// The route's template (`/v1/items/{id}`), or `unmatched`.
     pub route: String,
-    pub method: String,
+    pub method: &'static str,
     pub status: u16,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabels {
     pub route: String,
-    pub method: String,
+    pub method: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -175,22 +175,13 @@ impl Metrics {
         Self { registry, ..metrics }
     }
 
-    /// Counts one event of a job of `kind`.
-    pub fn job(&self, kind: &str, event: &'static str) {
+    /// Counts `count` events (`started`, `succeeded`, `failed`, `dead`, or `enqueued` by a
+    /// committed change) of jobs of `kind`.
+    pub fn job_events(&self, kind: &str, event: &'static str, count: u64) {
         self.jobs
             .get_or_create(&JobLabels {
                 kind: kind.to_string(),
                 event,
-            })
-            .inc();
-    }
-
-    /// Counts `count` jobs of `kind` enqueued by a committed change.
-    pub fn jobs_enqueued(&self, kind: &str, count: u64) {
-        self.jobs
-            .get_or_create(&JobLabels {
-                kind: kind.to_string(),
-                event: "enqueued",
             })
             .inc_by(count);
     }
@@ -214,18 +205,15 @@ impl Metrics {
         self.emails.get_or_create(&EmailLabels { outcome }).inc();
     }
 
-    /// Records one answered request.
-    pub fn request(&self, route: &str, method: &str, status: u16, took: Duration) {
-        let (route, method) = (route.to_string(), method.to_string());
+    /// Records one answered request (`route`: its template, taken as is).
+    pub fn request(&self, route: String, method: &'static str, status: u16, took: Duration) {
+        let timing = RouteLabels { route, method };
         self.request_seconds
-            .get_or_create(&RouteLabels {
-                route: route.clone(),
-                method: method.clone(),
-            })
+            .get_or_create(&timing)
             .observe(took.as_secs_f64());
         self.requests
             .get_or_create(&RequestLabels {
-                route,
+                route: timing.route,
                 method,
                 status,
             })

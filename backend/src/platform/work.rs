@@ -126,7 +126,7 @@ impl UnitOfWork {
         tx.commit().await?;
         let metrics = crate::platform::metrics::metrics();
         for (kind, count) in enqueued {
-            metrics.jobs_enqueued(kind, count);
+            metrics.job_events(kind, "enqueued", count);
         }
         for user_id in &users_changed {
             work.cache.user_changed(user_id).await;

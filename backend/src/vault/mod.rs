@@ -39,7 +39,7 @@ pub use lookup::{DocumentLookup, DocumentSummary};
 pub use maintenance::{PurgeExpiredUploads, RetryStuckDeletions};
 
 use crate::accounts::{Directory, UserDeleted};
-use crate::capability::profile::{Column, SqlSection};
+use crate::capability::profile::SqlSection;
 use crate::capability::{Capability, Definition, Wiring};
 use crate::plans::{PlanName, Plans};
 use crate::http::extract::Authentication;
@@ -107,12 +107,9 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
     wiring.provide(DocumentEditor)?;
     let (plans, columns) = (vault.plans.clone(), vault.plans.clone());
     wiring.profile_section(SqlSection::new(
-        move |now| {
+        move |_now| {
             let mut selected = store::quota::profile_columns();
-            selected.push(Column {
-                name: "vault_plan",
-                sql: columns.plan_sql_for("u.id", now),
-            });
+            selected.push(columns.profile_column("vault_plan"));
             selected
         },
         move |row, _now| {

@@ -35,7 +35,7 @@ pub async fn show_me(State(state): State<Accounts>, bearer: Bearer) -> Result<Re
     let now = state.clock.now_ms();
     let sections = state.profile.select_list(now);
     let mut hot = state.db.hot().await?;
-    let found = profile::of_session(hot.conn(), &claims.sid, &claims.sub, &sections).await;
+    let found = profile::of_session(hot.conn(), &claims.sid, &claims.sub, &sections, now).await;
     let (user, session, row) = hot
         .finish(found)?
         .filter(|(_, session, _)| session.is_live(now))
@@ -154,7 +154,7 @@ async fn me(state: &Accounts, user_id: &str) -> Result<axum::Json<MeView>, ApiEr
     let now = state.clock.now_ms();
     let sections = state.profile.select_list(now);
     let mut hot = state.db.hot().await?;
-    let found = profile::of_user(hot.conn(), user_id, &sections).await;
+    let found = profile::of_user(hot.conn(), user_id, &sections, now).await;
     let (user, row) = hot.finish(found)?.ok_or(ApiError::NOT_FOUND)?;
     Ok(axum::Json(view(state, &user, &row, now)?))
 }

@@ -31,7 +31,7 @@ pub async fn record_metrics(request: Request, next: Next) -> Response {
     };
     let _in_flight = InFlight::enter();
     let response = next.run(request).await;
-    metrics().request(&route, method, response.status().as_u16(), started.elapsed());
+    metrics().request(route, method, response.status().as_u16(), started.elapsed());
     response
 }
 

@@ -97,6 +97,13 @@ pub struct ClaimedJob {
     pub max_attempts: i64,
 }
 
+impl ClaimedJob {
+    /// Whether a failure of this attempt makes the job dead.
+    pub fn is_last_attempt(&self) -> bool {
+        self.attempts >= self.max_attempts
+    }
+}
+
 /// The jobs table seen from workers.
 #[derive(Clone)]
 pub struct JobQueue {
@@ -273,7 +280,7 @@ impl JobQueue {
     /// The job failed: retried after a backoff, or marked dead after its last attempt.
     pub async fn fail(&self, job: &ClaimedJob, worker_id: &str, error: &str) -> anyhow::Result<()> {
         let now = self.clock.now_ms();
-        let dead = job.attempts >= job.max_attempts;
+        let dead = job.is_last_attempt();
         let error: String = error.chars().take(2000).collect();
         sqlx::query(
             "UPDATE jobs SET status = $1, run_at = $2, locked_by = NULL, locked_until = NULL,

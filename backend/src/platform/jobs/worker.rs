@@ -265,7 +265,7 @@ impl Worker {
     async fn execute(&self, job: &ClaimedJob, leases: &Mutex<Leases>) -> Outcome {
         let started = Instant::now();
         let metrics = metrics();
-        metrics.job(&job.kind, "started");
+        metrics.job_events(&job.kind, "started", 1);
         let mut phase = self.phase.clone();
         // A handler that panics fails its attempt like one that returns an error; the
         // worker lives on.
@@ -283,23 +283,24 @@ impl Worker {
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match outcome {
             Ok(()) => {
-                metrics.job(&job.kind, "succeeded");
+                metrics.job_events(&job.kind, "succeeded", 1);
                 tracing::info!(job_id = %job.id, kind = %job.kind, attempt = job.attempts, elapsed_ms, "job done");
                 Outcome::Done
             }
             Err(error) => {
-                metrics.job(&job.kind, "failed");
-                if job.attempts >= job.max_attempts {
-                    metrics.job(&job.kind, "dead");
-                }
+                metrics.job_events(&job.kind, "failed", 1);
                 let error = format!("{error:#}");
                 tracing::warn!(
                     job_id = %job.id, kind = %job.kind, attempt = job.attempts,
                     max_attempts = job.max_attempts, error, "job failed"
                 );
-                if let Err(recording) = self.queue.fail(job, &self.id, &error).await {
+                match self.queue.fail(job, &self.id, &error).await {
+                    Ok(()) if job.is_last_attempt() => metrics.job_events(&job.kind, "dead", 1),
+                    Ok(()) => {}
                     // The lease will lapse and another worker will retry: at least once.
-                    tracing::error!(job_id = %job.id, error = format!("{recording:#}"), "recording a failed job failed");
+                    Err(recording) => {
+                        tracing::error!(job_id = %job.id, error = format!("{recording:#}"), "recording a failed job failed")
+                    }
                 }
                 Outcome::Failed
             }
