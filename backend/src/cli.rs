@@ -102,7 +102,6 @@ pub fn main() -> ExitCode {
         eprintln!("{line}");
         return ExitCode::from(2);
     }
-    telemetry::init(config.log_format, &config.log_filter);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -110,8 +109,11 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let telemetry = runtime.block_on(async { telemetry::init(&config) });
     let log_format = config.log_format;
-    match runtime.block_on(run(command, config)) {
+    let ran = runtime.block_on(run(command, config));
+    runtime.block_on(telemetry.shutdown());
+    match ran {
         Ok(()) => ExitCode::SUCCESS,
         // Said once: as a log event where logs are read by machines, else to a person.
         Err(error) => {
@@ -149,6 +151,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 metrics.map(|listener| crate::http::metrics::serve(listener, wired.platform.clone()));
             let workers = wired.start_workers(count);
             let report = wired.start_queue_report();
+            let metrics_export = wired.start_metrics_export();
             let scheduler = wired.start_scheduler();
             tracing::info!(workers = count, "job workers running");
             startup::shutdown_signal().await;
@@ -160,6 +163,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 metrics.abort();
             }
             report.abort();
+            if let Some(export) = metrics_export {
+                export.abort();
+            }
             wired.platform.db.close().await;
             Ok(())
         }

@@ -91,6 +91,22 @@ impl Wired {
         )
     }
 
+    /// Starts sending the metrics over OTLP when an endpoint is configured.
+    pub fn start_metrics_export(&self) -> Option<tokio::task::JoinHandle<()>> {
+        let export = self.platform.config.telemetry.export.as_ref()?;
+        match crate::telemetry::MetricsExporter::new(export, tokio::runtime::Handle::current()) {
+            Ok(exporter) => Some(crate::platform::metrics::spawn_export(
+                self.platform.clone(),
+                exporter,
+                export.metric_interval,
+            )),
+            Err(error) => {
+                tracing::warn!(error = format!("{error:#}"), "metrics will not be exported");
+                None
+            }
+        }
+    }
+
     /// Starts the scheduler of every periodic task when the configuration enables it.
     pub fn start_scheduler(&self) -> Option<Scheduler> {
         let tick = self.platform.config.scheduler_tick?;
@@ -165,6 +181,7 @@ impl Application {
         let config = wired.platform.config.clone();
         let metrics = metrics.map(|listener| http::metrics::serve(listener, wired.platform.clone()));
         let report = wired.start_queue_report();
+        let metrics_export = wired.start_metrics_export();
         let workers = (config.job_workers > 0).then(|| wired.start_workers(config.job_workers));
         let scheduler = wired.start_scheduler();
         let db = wired.platform.db.clone();
@@ -207,6 +224,9 @@ impl Application {
             metrics.abort();
         }
         report.abort();
+        if let Some(export) = metrics_export {
+            export.abort();
+        }
         db.close().await;
         tracing::info!("stopped");
         Ok(())

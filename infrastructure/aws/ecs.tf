@@ -42,6 +42,13 @@ locals {
     { name = "TRUSTED_PROXIES", value = join(",", concat(var.public_subnet_cidrs, var.cloudflare_ipv4_ranges)) },
     # ECS sends SIGTERM, then SIGKILL after stopTimeout (30 s): drain within 25 s.
     { name = "SHUTDOWN_TIMEOUT_SECS", value = "25" },
+    # Traces to New Relic over OTLP/HTTP, with NEW_RELIC_LICENSE_KEY (SSM) as api-key;
+    # while the key is the placeholder the binary exports nothing and says so.
+    { name = "OTEL_EXPORTER_OTLP_ENDPOINT", value = var.otlp_endpoint },
+    # A share of the traces (a caller's sampled trace is always kept): every trace would
+    # cost the API about a third of its peak throughput (bench/src/telemetry.rs).
+    { name = "OTEL_TRACES_SAMPLER", value = "parentbased_traceidratio" },
+    { name = "OTEL_TRACES_SAMPLER_ARG", value = tostring(var.trace_sample_ratio) },
   ]
 }
 

@@ -20,6 +20,26 @@ variable "name" {
   default     = "softly-production"
 }
 
+variable "otlp_endpoint" {
+  description = "Where the API exports traces (OTLP/HTTP): New Relic's EU endpoint; https://otlp.nr-data.net for a US account."
+  type        = string
+  default     = "https://otlp.eu01.nr-data.net"
+  validation {
+    condition     = can(regex("^https://", var.otlp_endpoint))
+    error_message = "An https:// endpoint: traces carry the license key."
+  }
+}
+
+variable "trace_sample_ratio" {
+  description = "The share of traces the API records and exports (0 to 1); metrics count everything regardless."
+  type        = number
+  default     = 0.1
+  validation {
+    condition     = var.trace_sample_ratio >= 0 && var.trace_sample_ratio <= 1
+    error_message = "A ratio from 0 to 1."
+  }
+}
+
 variable "domain" {
   type    = string
   default = "mysoftly.app"

@@ -14,6 +14,7 @@ mod redis;
 mod secret;
 mod secret_key_base;
 mod storage;
+mod telemetry;
 mod vault;
 
 use std::net::IpAddr;
@@ -39,6 +40,7 @@ pub use redis::RedisConfig;
 pub use secret::Secret;
 pub use secret_key_base::SecretKeyBases;
 pub use storage::{S3Settings, StorageConfig};
+pub use telemetry::{OtlpExport, TelemetryConfig};
 pub use vault::VaultLimits;
 
 /// Where the binary runs; production demands explicit secrets.
@@ -91,6 +93,8 @@ pub struct Config {
     pub capture: CaptureConfig,
     /// The plans' limits and RevenueCat, which says who has which.
     pub plans: PlansConfig,
+    /// Where traces are exported (OTLP/HTTP), if anywhere.
+    pub telemetry: TelemetryConfig,
     /// Where `GET /metrics` is served (`METRICS_BIND`:`METRICS_PORT`; loopback, 9464 by
     /// default); None when `METRICS_PORT=off`.
     pub metrics: Option<(IpAddr, u16)>,
@@ -164,6 +168,7 @@ impl Config {
         let vault = VaultLimits::from_lookup(lookup)?;
         let capture = CaptureConfig::from_lookup(lookup)?;
         let plans = PlansConfig::from_lookup(lookup, &vault, &capture)?;
+        let telemetry = TelemetryConfig::from_lookup(lookup)?;
         let redis = RedisConfig::from_lookup(lookup)?;
         let secret_key_bases = secret_key_base::resolve(lookup, environment, &data_dir)?;
         let port = parse_var("PORT", lookup("PORT"), 3000)?;
@@ -220,6 +225,7 @@ impl Config {
             vault,
             capture,
             plans,
+            telemetry,
             metrics,
             redis,
             secret_key_bases,
@@ -360,6 +366,7 @@ impl Config {
         lines.extend(self.vault.describe());
         lines.extend(self.capture.describe());
         lines.extend(self.plans.describe());
+        lines.extend(self.telemetry.describe());
         match self.metrics {
             Some((bind, port)) => {
                 lines.extend([format!("METRICS_BIND={bind}"), format!("METRICS_PORT={port}")])

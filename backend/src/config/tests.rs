@@ -308,3 +308,158 @@ fn metrics_listen_on_loopback_apart_from_the_api_or_not_at_all() {
     // Port 0 is a free port for each: they cannot clash.
     assert!(config_from(&[("PORT", "0"), ("METRICS_PORT", "0")]).is_ok());
 }
+
+#[test]
+fn telemetry_is_exported_only_to_a_configured_endpoint() {
+    let config = config_from(&[("NEW_RELIC_LICENSE_KEY", "key")]).unwrap();
+    assert!(config.telemetry.export.is_none(), "no endpoint, no export");
+
+    let config = config_from(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://otlp.eu01.nr-data.net/"),
+        ("NEW_RELIC_LICENSE_KEY", "key"),
+    ])
+    .unwrap();
+    let export = config.telemetry.export.unwrap();
+    assert_eq!(export.traces_url, "https://otlp.eu01.nr-data.net/v1/traces");
+    assert_eq!(export.metrics_url, "https://otlp.eu01.nr-data.net/v1/metrics");
+    let headers: Vec<_> = export
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.expose()))
+        .collect();
+    assert_eq!(headers, [("api-key", "key")]);
+    assert_eq!(export.service_name, "softly");
+    assert!(export.gzip, "gzip unless told otherwise");
+    assert_eq!(export.timeout, Duration::from_secs(10));
+    assert_eq!(export.metric_interval, Duration::from_secs(60));
+
+    let config = config_from(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+        (
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "http://collector:4318/custom/traces",
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_HEADERS",
+            "X-Team=softly, Authorization=Bearer%20abc",
+        ),
+        ("OTEL_EXPORTER_OTLP_COMPRESSION", "none"),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "2500"),
+        ("OTEL_METRIC_EXPORT_INTERVAL", "15000"),
+        ("OTEL_SERVICE_NAME", "softly-api"),
+    ])
+    .unwrap();
+    let export = config.telemetry.export.unwrap();
+    assert_eq!(
+        export.traces_url, "http://collector:4318/custom/traces",
+        "a signal's own, as it is"
+    );
+    assert_eq!(export.metrics_url, "http://127.0.0.1:4318/v1/metrics");
+    let headers: Vec<_> = export
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.expose()))
+        .collect();
+    assert_eq!(headers, [("x-team", "softly"), ("authorization", "Bearer abc")]);
+    assert!(!export.gzip);
+    assert_eq!(export.timeout, Duration::from_millis(2500));
+    assert_eq!(export.metric_interval, Duration::from_secs(15));
+    assert_eq!(export.service_name, "softly-api");
+}
+
+#[test]
+fn traces_are_sampled_as_the_specification_names_it() {
+    let sampler = |pairs: &[(&str, &str)]| {
+        let mut all = vec![("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")];
+        all.extend_from_slice(pairs);
+        format!(
+            "{:?}",
+            config_from(&all).unwrap().telemetry.export.unwrap().sampler
+        )
+    };
+    assert_eq!(
+        sampler(&[]),
+        "ParentBased(AlwaysOn)",
+        "the specification's default"
+    );
+    assert_eq!(
+        sampler(&[
+            ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
+            ("OTEL_TRACES_SAMPLER_ARG", "0.1")
+        ]),
+        "ParentBased(TraceIdRatioBased(0.1))"
+    );
+    assert_eq!(sampler(&[("OTEL_TRACES_SAMPLER", "always_off")]), "AlwaysOff");
+    assert_eq!(
+        sampler(&[("OTEL_TRACES_SAMPLER", "traceidratio")]),
+        "TraceIdRatioBased(1.0)"
+    );
+}
+
+#[test]
+fn malformed_exporter_settings_are_refused() {
+    for bad in ["otlp.eu01.nr-data.net", "ftp://collector", "http://"] {
+        let err = config_from(&[("OTEL_EXPORTER_OTLP_ENDPOINT", bad)]).unwrap_err();
+        assert_eq!(err.var, "OTEL_EXPORTER_OTLP_ENDPOINT", "{bad}");
+    }
+    let base = ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318");
+    for (name, value) in [
+        ("OTEL_SDK_DISABLED", "yes"),
+        ("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd"),
+        ("OTEL_EXPORTER_OTLP_HEADERS", "no-equals-sign"),
+        ("OTEL_EXPORTER_OTLP_HEADERS", "bad name=x"),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "0"),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "ten"),
+        ("OTEL_METRIC_EXPORT_INTERVAL", "10"),
+        ("OTEL_TRACES_SAMPLER", "jaeger_remote"),
+    ] {
+        let err = config_from(&[base, (name, value)]).unwrap_err();
+        assert_eq!(err.var, name, "{name}={value}");
+    }
+    let err = config_from(&[
+        base,
+        ("OTEL_TRACES_SAMPLER", "traceidratio"),
+        ("OTEL_TRACES_SAMPLER_ARG", "1.5"),
+    ])
+    .unwrap_err();
+    assert_eq!(err.var, "OTEL_TRACES_SAMPLER_ARG");
+    // A signal's own endpoint alone leaves the other signal nowhere to go.
+    let err = config_from(&[(
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "http://collector:4318/v1/traces",
+    )])
+    .unwrap_err();
+    assert_eq!(err.var, "OTEL_EXPORTER_OTLP_ENDPOINT");
+}
+
+#[test]
+fn new_relic_without_its_key_and_a_disabled_sdk_export_nothing_and_say_why() {
+    for key in [None, Some("unset")] {
+        let mut pairs = vec![("OTEL_EXPORTER_OTLP_ENDPOINT", "https://otlp.eu01.nr-data.net")];
+        pairs.extend(key.map(|key| ("NEW_RELIC_LICENSE_KEY", key)));
+        let telemetry = config_from(&pairs).unwrap().telemetry;
+        assert!(telemetry.export.is_none(), "{key:?}");
+        assert!(telemetry.off_because.unwrap().contains("NEW_RELIC_LICENSE_KEY"));
+    }
+    // The key given as a header the standard way is enough.
+    let telemetry = config_from(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://otlp.eu01.nr-data.net"),
+        ("OTEL_EXPORTER_OTLP_HEADERS", "api-key=key"),
+    ])
+    .unwrap()
+    .telemetry;
+    assert!(telemetry.export.is_some());
+    // Another collector needs no key.
+    let telemetry = config_from(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")])
+        .unwrap()
+        .telemetry;
+    assert!(telemetry.export.is_some());
+    let telemetry = config_from(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+        ("OTEL_SDK_DISABLED", "true"),
+    ])
+    .unwrap()
+    .telemetry;
+    assert!(telemetry.export.is_none());
+    assert_eq!(telemetry.off_because, Some("OTEL_SDK_DISABLED is true"));
+}

@@ -6,6 +6,7 @@
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use tracing::Instrument;
 
 use super::context::{PlansContext, RevenueCat};
 use super::store::{self, Entitlement};
@@ -80,6 +81,11 @@ struct Refusal {
 
 impl RevenueCat {
     pub async fn subscriber(&self, user_id: &str) -> anyhow::Result<Subscriber> {
+        let span = crate::telemetry::external_call("revenuecat", "get subscriber");
+        self.subscriber_traced(user_id).instrument(span).await
+    }
+
+    async fn subscriber_traced(&self, user_id: &str) -> anyhow::Result<Subscriber> {
         let mut url = reqwest::Url::parse(&self.api.url).context("REVENUECAT_URL")?;
         url.path_segments_mut()
             .map_err(|()| anyhow::anyhow!("REVENUECAT_URL cannot have a path"))?

@@ -187,9 +187,12 @@ impl Metrics {
     }
 
     /// Counts one call to `provider`. A failure is also logged as "external call failed"
-    /// with `provider` and `outcome`: CloudWatch counts those lines (monitoring.tf).
+    /// with `provider` and `outcome`: CloudWatch counts those lines (monitoring.tf). The
+    /// call's span, when traces are exported (`telemetry::external_call`), carries the
+    /// outcome too.
     pub fn call(&self, provider: &'static str, outcome: &'static str) {
         self.calls.get_or_create(&CallLabels { provider, outcome }).inc();
+        crate::telemetry::call_ended(outcome);
         if outcome != "ok" {
             tracing::warn!(provider, outcome, "external call failed");
         }
@@ -257,4 +260,25 @@ impl Metrics {
 pub fn metrics() -> &'static Metrics {
     static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::new);
     &METRICS
+}
+
+/// Sends the registry over OTLP every `every` (`OTEL_METRIC_EXPORT_INTERVAL`), with the
+/// state read at that moment as a scrape reads it; a failed export is logged and the
+/// next one carries the counts on (they are cumulative).
+pub fn spawn_export(
+    platform: Platform,
+    exporter: crate::telemetry::MetricsExporter,
+    every: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let exposition = metrics().render(&platform).await;
+            if let Err(error) = exporter.export(&exposition).await {
+                tracing::warn!(error = format!("{error:#}"), "exporting metrics failed");
+            }
+        }
+    })
 }

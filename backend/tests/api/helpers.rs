@@ -501,13 +501,15 @@ pub async fn empty_database(backend: Backend) -> (Db, Option<DroppedDatabase>) {
 
 /// A PostgreSQL database made for one test and dropped after it.
 pub struct DroppedDatabase {
+    /// Its URL (`DATABASE_URL`).
+    pub url: String,
     server: String,
     name: String,
-    url: String,
 }
 
 impl DroppedDatabase {
-    async fn create(server: &str) -> Self {
+    /// An empty database on `server` (for a process the test starts itself).
+    pub async fn create(server: &str) -> Self {
         sqlx::any::install_default_drivers();
         let name = format!("softly_test_{}", uuid::Uuid::now_v7().simple());
         let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(server)

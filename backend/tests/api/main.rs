@@ -31,6 +31,7 @@ mod shutdown;
 mod signup;
 mod smtp;
 mod storage;
+mod telemetry;
 mod vault;
 mod verify_email;
 mod web_app;

@@ -1,11 +1,13 @@
-//! Fake providers that speak the real wire: Deepgram's pre-recorded API and Anthropic's
-//! Messages API, as axum servers on loopback. They check what the real APIs check
+//! Fake providers that speak the real wire: Deepgram's pre-recorded API, Anthropic's
+//! Messages API, RevenueCat's REST API and an OTLP/HTTP collector (New Relic's
+//! endpoint), as axum servers on loopback. They check what the real APIs check
 //! (method, path, query, headers, body shape) and answer in the real shapes, errors
 //! included; each test scripts what the next calls get (an answer, a status with
 //! `retry-after`, a slow answer, malformed JSON) and reads back what was sent.
 
 pub mod anthropic;
 pub mod deepgram;
+pub mod otlp;
 pub mod revenuecat;
 
 use std::collections::VecDeque;

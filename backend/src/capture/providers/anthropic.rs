@@ -7,6 +7,7 @@
 use reqwest::header::CONTENT_TYPE;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use tracing::Instrument;
 
 use super::{BoxFuture, CallError, Extraction, Extractor, Situation, classify, retry_after, transport, answered};
 use crate::capture::domain::document::{DOCUMENT_KINDS, DocumentSuggestions, Suggested};
@@ -32,6 +33,11 @@ impl Claude {
 
     /// Sends `body` to the Messages API; the forced tool's input and the usage.
     pub async fn call_tool(&self, body: Value) -> Result<(Value, i64, i64), CallError> {
+        let span = crate::telemetry::external_call("anthropic", "messages");
+        self.call_tool_traced(body).instrument(span).await
+    }
+
+    async fn call_tool_traced(&self, body: Value) -> Result<(Value, i64, i64), CallError> {
         let tool = body["tool_choice"]["name"].as_str().unwrap_or(TOOL).to_string();
         let tool = tool.as_str();
         let response = self

@@ -6,6 +6,7 @@
 use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use serde::Deserialize;
+use tracing::Instrument;
 
 use super::{BoxFuture, CallError, Transcriber, Transcript, classify, retry_after, transport, answered};
 use crate::config::Provider;
@@ -57,7 +58,8 @@ const SERVICE: &str = "Speech-to-text (Deepgram)";
 
 impl Transcriber for Deepgram {
     fn transcribe<'a>(&'a self, audio: Bytes, mime: &'a str) -> BoxFuture<'a, Result<Transcript, CallError>> {
-        Box::pin(async move {
+        Box::pin(
+            async move {
             let url = format!(
                 "{}/v1/listen?model={}&smart_format=true",
                 self.provider.url, self.provider.model
@@ -99,6 +101,7 @@ impl Transcriber for Deepgram {
                 duration_ms: (listened.metadata.duration.max(0.0) * 1000.0).round() as u64,
                 model: self.provider.model.clone(),
             })
-        })
+        }
+        .instrument(crate::telemetry::external_call("deepgram", "listen")))
     }
 }

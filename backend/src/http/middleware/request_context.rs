@@ -11,6 +11,7 @@ use tracing::Instrument;
 
 use super::{ClientIp, TrustedProxies};
 use crate::http::extract::UserSlot;
+use crate::telemetry;
 
 /// The id that ties a request's log lines together; echoed as `X-Request-Id`.
 #[derive(Debug, Clone)]
@@ -48,14 +49,15 @@ pub async fn request_context(
     extensions.insert(ClientIp(client_ip));
     extensions.insert(user.clone());
 
-    let span = tracing::info_span!("request", request_id = %request_id);
-    let mut response = next.run(request).instrument(span).await;
+    let span = telemetry::request(&request_id, method.as_str(), &route, request.headers());
+    let mut response = next.run(request).instrument(span.clone()).await;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(HEADER, value);
     }
     let status = response.status();
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     let user_id = user.get().unwrap_or("");
+    telemetry::request_answered(&span, status.as_u16(), user_id);
     if status.is_server_error() {
         tracing::error!(%method, route, status = status.as_u16(), latency_ms, request_id, user_id, client_ip = %client_ip, "request");
     } else if status == StatusCode::NOT_FOUND && route == "unmatched" {

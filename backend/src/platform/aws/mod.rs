@@ -19,6 +19,7 @@ use anyhow::Context;
 use bytes::Bytes;
 use reqwest::{Method, StatusCode};
 use sha2::{Digest, Sha256};
+use tracing::Instrument;
 
 pub use credentials::{Credentials, Keys};
 use sigv4::{Parts, Scope, Signer};
@@ -106,6 +107,11 @@ impl AwsClient {
     /// 500, 502, 503, 504) at most [`ATTEMPTS`] times; any other non-2xx is an
     /// [`AwsError`].
     pub async fn send(&self, request: &Request) -> anyhow::Result<reqwest::Response> {
+        let span = crate::telemetry::external_call(self.service, request.method.as_str());
+        self.send_retrying(request).instrument(span).await
+    }
+
+    async fn send_retrying(&self, request: &Request) -> anyhow::Result<reqwest::Response> {
         let mut attempt = 1;
         loop {
             let outcome = self.send_once(request).await;

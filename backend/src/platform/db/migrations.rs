@@ -24,7 +24,8 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-/// The platform's own tables: jobs (and event deliveries), periodic tasks.
+/// The platform's own tables: jobs (and event deliveries, and the trace each continues),
+/// periodic tasks.
 pub const PLATFORM_MIGRATIONS: &[Migration] = &[
     Migration {
         version: 2,
@@ -35,6 +36,11 @@ pub const PLATFORM_MIGRATIONS: &[Migration] = &[
         version: 4,
         name: "schedules",
         sql: include_str!("sql/0004_schedules.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "job trace context",
+        sql: include_str!("sql/0011_job_trace_context.sql"),
     },
 ];
 

@@ -63,7 +63,8 @@ pub struct Depth {
 /// either engine's limit).
 pub const ROWS_PER_INSERT: usize = 500;
 
-/// Inserts a job of `kind` whose payload is already serialised (event deliveries).
+/// Inserts a job of `kind` whose payload is already serialised (event deliveries), with
+/// the trace context of the work enqueueing it.
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
     kind: &str,
@@ -73,14 +74,15 @@ pub(crate) async fn insert(
 ) -> anyhow::Result<String> {
     let id = uuid::Uuid::now_v7().to_string();
     sqlx::query(
-        "INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at)
-         VALUES ($1, $2, $3, 'queued', 0, $4, $5, $5, $5)",
+        "INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at, trace_context)
+         VALUES ($1, $2, $3, 'queued', 0, $4, $5, $5, $5, $6)",
     )
     .bind(&id)
     .bind(kind)
     .bind(payload)
     .bind(max_attempts)
     .bind(now)
+    .bind(crate::telemetry::current_trace_context())
     .execute(conn)
     .await
     .with_context(|| format!("while enqueuing a {kind} job"))?;
@@ -95,6 +97,8 @@ pub struct ClaimedJob {
     pub payload: String,
     pub attempts: i64,
     pub max_attempts: i64,
+    /// The `traceparent` of the work that enqueued it, when traces are exported.
+    pub trace_context: Option<String>,
 }
 
 impl ClaimedJob {
@@ -203,7 +207,7 @@ impl JobQueue {
                  ORDER BY run_at
                  LIMIT $4 {}
              )
-             RETURNING id, kind, payload, attempts, max_attempts, run_at",
+             RETURNING id, kind, payload, attempts, max_attempts, run_at, trace_context",
             self.db.skip_locked()
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
@@ -225,6 +229,7 @@ impl JobQueue {
                         payload: row.try_get("payload")?,
                         attempts: row.try_get("attempts")?,
                         max_attempts: row.try_get("max_attempts")?,
+                        trace_context: row.try_get("trace_context")?,
                     },
                 ))
             })

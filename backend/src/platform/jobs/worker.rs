@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use futures_util::FutureExt;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
+use tracing::Instrument;
 
 use super::{ClaimedJob, JobQueue, JobRegistry};
 use crate::platform::metrics::metrics;
@@ -263,6 +264,20 @@ impl Worker {
     }
 
     async fn execute(&self, job: &ClaimedJob, leases: &Mutex<Leases>) -> Outcome {
+        // A child of the work that enqueued the job, when traces are exported.
+        let span = crate::telemetry::job(&job.kind, &job.id, job.attempts, job.trace_context.as_deref());
+        let outcome = self.execute_in_span(job, leases).instrument(span.clone()).await;
+        let said = match outcome {
+            Outcome::Done => "succeeded",
+            Outcome::Failed if job.is_last_attempt() => "dead",
+            Outcome::Failed => "failed",
+            Outcome::Aborted => "aborted",
+        };
+        crate::telemetry::job_ended(&span, said);
+        outcome
+    }
+
+    async fn execute_in_span(&self, job: &ClaimedJob, leases: &Mutex<Leases>) -> Outcome {
         let started = Instant::now();
         let metrics = metrics();
         metrics.job_events(&job.kind, "started", 1);
