@@ -214,7 +214,7 @@ async fn production_shape(
 }
 
 /// CPU time per request, from the server's CPU time over a row and the row's rate.
-fn per_request_us(cpu: Duration, report: &Report, duration: Duration) -> f64 {
+pub(crate) fn per_request_us(cpu: Duration, report: &Report, duration: Duration) -> f64 {
     let requests = report.rps * duration.as_secs_f64();
     cpu.as_secs_f64() * 1e6 / requests.max(1.0)
 }

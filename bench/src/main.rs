@@ -6,9 +6,11 @@
 //! open items listed (5,000 of them), and the reminder sweep over a million items (see
 //! `items.rs`).
 //!
-//! Then a capture from being taken to ready to review, against the fake providers.
+//! Then a capture from being taken to ready to review, against the fake providers;
+//! and last `GET /v1/me` with traces exported vs not (`telemetry.rs`).
 //!
-//! `bench/run [--seconds N] [--connections N] [--database-url URL] [--sweep-only] [--capture-only] [--jobs-only] [--upload-only] [--compare]`.
+//! `bench/run [--seconds N] [--connections N] [--database-url URL] [--sweep-only] [--capture-only] [--jobs-only] [--upload-only] [--compare] [--telemetry-only]`.
+//! `--telemetry-only`: `GET /v1/me` with traces exported vs not (`telemetry.rs`).
 //! `--compare` prints the hot path next to its references (a bare handler, single-row
 //! selects) in one table, with each ratio's target (`compare.rs`). The load
 //! generator shares the machine with the server: compare the two endpoints' ratios
@@ -23,6 +25,7 @@ mod lean;
 mod load;
 mod reference;
 mod server;
+mod telemetry;
 mod upload;
 
 use std::time::Duration;
@@ -43,6 +46,8 @@ struct Options {
     jobs_only: bool,
     /// Only the 100 MiB upload.
     upload_only: bool,
+    /// Only `/v1/me` with traces exported vs not.
+    telemetry_only: bool,
 }
 
 fn options() -> anyhow::Result<Options> {
@@ -55,6 +60,7 @@ fn options() -> anyhow::Result<Options> {
         compare: false,
         jobs_only: false,
         upload_only: false,
+        telemetry_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -68,6 +74,7 @@ fn options() -> anyhow::Result<Options> {
             "--compare" => options.compare = true,
             "--jobs-only" => options.jobs_only = true,
             "--upload-only" => options.upload_only = true,
+            "--telemetry-only" => options.telemetry_only = true,
             "--serve-bare" => {
                 reference::serve_bare(value()?.parse()?)?;
                 std::process::exit(0);
@@ -107,6 +114,10 @@ async fn bench(options: Options) -> anyhow::Result<()> {
         let token = server.signed_in_token().await?;
         uploads(&server, &token).await?;
         return server.stop().await;
+    }
+    if options.telemetry_only {
+        let duration = Duration::from_secs(options.seconds);
+        return telemetry::table(options.database_url.as_deref(), options.connections, duration).await;
     }
     if options.compare {
         let duration = Duration::from_secs(options.seconds);
@@ -171,7 +182,7 @@ async fn bench(options: Options) -> anyhow::Result<()> {
     captures(&options).await?;
     sweeps(&options).await?;
     deployments(&options, duration).await;
-    Ok(())
+    telemetry::table(options.database_url.as_deref(), options.connections, duration).await
 }
 
 /// The 100 MiB upload next to a disk copy, and the server's memory around it.
