@@ -70,6 +70,7 @@ impl Cluster {
                 &format!("r{n}"),
                 Role::Serve,
                 Some(free_port()?),
+                free_port()?,
                 &options.binary,
                 env,
                 &base,
@@ -85,7 +86,15 @@ impl Cluster {
                 "SOFTLY_DATA_DIR".into(),
                 base.join(format!("data-w{n}")).display().to_string(),
             ));
-            let mut worker = Softly::new(&format!("w{n}"), Role::Worker, None, &options.binary, env, &base);
+            let mut worker = Softly::new(
+                &format!("w{n}"),
+                Role::Worker,
+                None,
+                free_port()?,
+                &options.binary,
+                env,
+                &base,
+            );
             worker.start().await?;
             workers.push(worker);
         }

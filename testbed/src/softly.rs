@@ -27,6 +27,8 @@ pub struct Softly {
     pub role: Role,
     /// The port a replica listens on (workers listen nowhere).
     pub port: Option<u16>,
+    /// Where it serves `/metrics` (loopback).
+    pub metrics_port: u16,
     binary: PathBuf,
     env: Vec<(String, String)>,
     log: PathBuf,
@@ -38,6 +40,7 @@ impl Softly {
         name: &str,
         role: Role,
         port: Option<u16>,
+        metrics_port: u16,
         binary: &Path,
         env: Vec<(String, String)>,
         base: &Path,
@@ -46,6 +49,7 @@ impl Softly {
             name: name.to_string(),
             role,
             port,
+            metrics_port,
             binary: binary.to_path_buf(),
             env,
             log: base.join(format!("{name}.log")),
@@ -67,9 +71,9 @@ impl Softly {
         if let Some(path) = std::env::var_os("PATH") {
             command.env("PATH", path);
         }
-        // Several processes on one machine: each its own metrics port (the scenario's
-        // environment may name one).
-        command.env("METRICS_PORT", "0");
+        // Several processes on one machine: each its own metrics port, kept across
+        // restarts so a scenario can scrape it.
+        command.env("METRICS_PORT", self.metrics_port.to_string());
         command.envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         if let Some(port) = self.port {
             command.env("PORT", port.to_string());
@@ -116,6 +120,11 @@ impl Softly {
     /// Whether the process is alive (a frozen one counts as alive).
     pub fn is_running(&mut self) -> bool {
         self.daemon.as_mut().is_some_and(Daemon::is_running)
+    }
+
+    /// Scrapes the process's `/metrics`.
+    pub async fn metrics(&self) -> anyhow::Result<crate::metrics::Metrics> {
+        crate::metrics::Metrics::scrape(self.metrics_port).await
     }
 
     pub fn log(&self) -> &Path {
