@@ -36,6 +36,9 @@ use crate::config::{Config, DEFAULT_LOG_FILTER, LogFormat};
 
 static EXPORTING: AtomicBool = AtomicBool::new(false);
 
+/// How long the last spans may take to leave at shutdown.
+const FLUSH_WITHIN: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Whether spans are being exported: false unless [`init`] installed an exporter.
 pub fn exporting() -> bool {
     EXPORTING.load(Ordering::Relaxed)
@@ -48,14 +51,15 @@ pub struct Telemetry {
 }
 
 impl Telemetry {
-    /// Exports the spans still batched (bounded by the exporter's timeout).
+    /// Exports the spans still batched, for at most [`FLUSH_WITHIN`]: what the process
+    /// has left of ECS's stop timeout after draining requests.
     pub async fn shutdown(self) {
         let Some(provider) = self.provider else {
             return;
         };
         // The batch processor's thread waits on requests sent through this runtime:
         // block a thread of the blocking pool, not one of the runtime's workers.
-        let flushed = tokio::task::spawn_blocking(move || provider.shutdown()).await;
+        let flushed = tokio::task::spawn_blocking(move || provider.shutdown_with_timeout(FLUSH_WITHIN)).await;
         if let Ok(Err(error)) = flushed {
             tracing::warn!(error = %error, "exporting the last spans failed");
         }

@@ -315,3 +315,35 @@ async fn a_disabled_sdk_exports_nothing() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(collector.received().is_empty());
 }
+
+/// Spans still batched when the process is told to stop leave before it exits: with the
+/// SDK's default 5 s schedule, a request answered just before SIGTERM is exported by the
+/// shutdown, not lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_spans_leave_before_the_process_exits() {
+    let collector = FakeOtlpCollector::start(None).await.unwrap();
+    let endpoint = collector.endpoint();
+    let mut server = SoftlyProcess::start_with(
+        &[("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str())],
+        &["OTEL_BSP_SCHEDULE_DELAY"],
+    )
+    .await;
+    let answered = reqwest::Client::new()
+        .get(server.url("/v1/me"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), reqwest::StatusCode::UNAUTHORIZED);
+    assert!(collector.spans().is_empty(), "still batched: the schedule is 5 s");
+    server.terminate();
+    let exited = tokio::time::timeout(Duration::from_secs(20), server.child.wait())
+        .await
+        .expect("the process exits within 20 s")
+        .unwrap();
+    assert!(exited.success());
+    assert!(
+        collector.spans().iter().any(|s| s.name == "GET /v1/me"),
+        "{:#?}",
+        collector.spans()
+    );
+}
