@@ -49,6 +49,7 @@ codes! {
     INVALID_SIGNATURE = "invalid_signature", 403, "The upload URL's signature is not valid: ask for a new URL.";
     URL_EXPIRED = "url_expired", 403, "The upload URL has expired: ask for a new one.";
     AI_READING_OFF = "ai_reading_off", 403, "Documents are sent to AI only when the user turned on AI document reading (a capture setting).";
+    PLAN_LIMIT_REACHED = "plan_limit_reached", 403, "The user's plan does not allow this (more items with reminders, the daily digest): see plan in GET /v1/me.";
     CSRF_REFUSED = "csrf_refused", 403, "A call authenticated by the refresh cookie must come from the web app: its Origin must be the app's and it must carry the X-Softly-CSRF header.";
 
     NOT_FOUND = "not_found", 404, "There is nothing at this address, or it belongs to someone else.";

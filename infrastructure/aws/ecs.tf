@@ -46,7 +46,7 @@ locals {
     # while the key is the placeholder the binary exports nothing and says so.
     { name = "OTEL_EXPORTER_OTLP_ENDPOINT", value = var.otlp_endpoint },
     # A share of the traces (a caller's sampled trace is always kept): every trace would
-    # cost the API about a third of its peak throughput (bench/src/telemetry.rs).
+    # cost the API a quarter to a third more CPU per request (bench/src/telemetry.rs).
     { name = "OTEL_TRACES_SAMPLER", value = "parentbased_traceidratio" },
     { name = "OTEL_TRACES_SAMPLER_ARG", value = tostring(var.trace_sample_ratio) },
   ]

@@ -15,6 +15,8 @@ pub enum CaptureError {
     Unavailable(&'static str),
     #[error("{0}")]
     LimitReached(String),
+    #[error("{0}")]
+    PlanLimit(String),
     #[error(transparent)]
     Invalid(#[from] Invalid),
     #[error("Proposal {} cannot be saved: {}", .index + 1, .invalid.detail)]
@@ -29,6 +31,7 @@ impl From<DraftsError> for CaptureError {
     fn from(error: DraftsError) -> Self {
         match error {
             DraftsError::Invalid { index, invalid } => Self::Proposal { index, invalid },
+            DraftsError::PlanLimit(why) => Self::PlanLimit(why),
             DraftsError::Database(e) => Self::Database(e),
             DraftsError::Internal(e) => Self::Internal(e),
         }
@@ -53,6 +56,7 @@ impl From<CaptureError> for ApiError {
             CaptureError::NotReady(_) => codes::CAPTURE_NOT_READY,
             CaptureError::Unavailable(_) => codes::CAPTURE_UNAVAILABLE,
             CaptureError::LimitReached(_) => codes::CAPTURE_LIMIT_REACHED,
+            CaptureError::PlanLimit(_) => codes::PLAN_LIMIT_REACHED,
         };
         ApiError::explained(code, error.to_string())
     }

@@ -1,7 +1,9 @@
 //! Plans: `free`, everyone's, and `plus`, which an active RevenueCat entitlement grants.
 //! Each is a set of limits the other capabilities read through the plans service. Free's
 //! are the vault's and capture's own variables (`VAULT_QUOTA_BYTES`,
-//! `CAPTURE_AUDIO_MINUTES_PER_MONTH`, `CAPTURE_EXTRACTIONS_PER_MONTH`); plus has its own.
+//! `CAPTURE_AUDIO_MINUTES_PER_MONTH`, `CAPTURE_EXTRACTIONS_PER_MONTH`) and
+//! `FREE_MAX_ITEMS_WITH_REMINDERS`, `FREE_DIGEST`; plus has its own (`PLUS_…`). Items with
+//! reminders are unlimited and the digest offered on both unless configured.
 //! RevenueCat reaches Softly by webhook (`REVENUECAT_WEBHOOK_AUTH`) and is asked back
 //! (`REVENUECAT_API_KEY`, `REVENUECAT_URL`) when an event surprises.
 
@@ -15,6 +17,10 @@ pub struct PlanLimits {
     pub vault_quota_bytes: u64,
     pub audio_minutes_per_month: u64,
     pub extractions_per_month: u64,
+    /// How many open items may have reminders at once; None: no limit.
+    pub items_with_reminders: Option<u64>,
+    /// Whether reminders may come as a daily digest (else one email each).
+    pub digest: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +55,8 @@ impl PlansConfig {
             vault_quota_bytes: vault.quota_bytes,
             audio_minutes_per_month: capture.audio_minutes_per_month,
             extractions_per_month: capture.extractions_per_month,
+            items_with_reminders: items_with_reminders(lookup, "FREE_MAX_ITEMS_WITH_REMINDERS")?,
+            digest: parse_var("FREE_DIGEST", lookup("FREE_DIGEST"), true)?,
         };
         let plus = PlanLimits {
             vault_quota_bytes: parse_var(
@@ -66,6 +74,8 @@ impl PlansConfig {
                 lookup("PLUS_EXTRACTIONS_PER_MONTH"),
                 2000,
             )?,
+            items_with_reminders: items_with_reminders(lookup, "PLUS_MAX_ITEMS_WITH_REMINDERS")?,
+            digest: parse_var("PLUS_DIGEST", lookup("PLUS_DIGEST"), true)?,
         };
         if plus.vault_quota_bytes > i64::MAX as u64 {
             return Err(ConfigError::new("PLUS_VAULT_QUOTA_BYTES", "is too large"));
@@ -126,6 +136,16 @@ impl PlansConfig {
                 self.plus.audio_minutes_per_month
             ),
             format!("PLUS_EXTRACTIONS_PER_MONTH={}", self.plus.extractions_per_month),
+            format!(
+                "FREE_MAX_ITEMS_WITH_REMINDERS={}",
+                describe_count(self.free.items_with_reminders)
+            ),
+            format!(
+                "PLUS_MAX_ITEMS_WITH_REMINDERS={}",
+                describe_count(self.plus.items_with_reminders)
+            ),
+            format!("FREE_DIGEST={}", self.free.digest),
+            format!("PLUS_DIGEST={}", self.plus.digest),
             format!("PLUS_ENTITLEMENTS={}", self.plus_entitlements.join(",")),
             format!("REVENUECAT_WEBHOOK_AUTH={}", set(self.webhook_auth.is_some())),
             format!("REVENUECAT_API_KEY={}", set(self.revenuecat.is_some())),
@@ -135,4 +155,19 @@ impl PlansConfig {
             ),
         ]
     }
+}
+
+/// `unlimited` (the default) or how many open items may have reminders: 1 or more.
+fn items_with_reminders(lookup: Lookup<'_>, name: &'static str) -> Result<Option<u64>, ConfigError> {
+    match lookup(name).as_deref().map(str::trim) {
+        None | Some("") | Some("unlimited") => Ok(None),
+        Some(value) => match value.parse::<u64>() {
+            Ok(count @ 1..=1_000_000) => Ok(Some(count)),
+            _ => Err(ConfigError::new(name, "must be unlimited or 1 to 1000000")),
+        },
+    }
+}
+
+fn describe_count(count: Option<u64>) -> String {
+    count.map_or_else(|| "unlimited".into(), |n| n.to_string())
 }

@@ -463,3 +463,34 @@ fn new_relic_without_its_key_and_a_disabled_sdk_export_nothing_and_say_why() {
     assert!(telemetry.export.is_none());
     assert_eq!(telemetry.off_because, Some("OTEL_SDK_DISABLED is true"));
 }
+
+#[test]
+fn plans_limit_items_with_reminders_and_the_digest_only_when_told() {
+    let plans = config_from(&[]).unwrap().plans;
+    assert_eq!((plans.free.items_with_reminders, plans.free.digest), (None, true));
+    assert_eq!((plans.plus.items_with_reminders, plans.plus.digest), (None, true));
+    let plans = config_from(&[
+        ("FREE_MAX_ITEMS_WITH_REMINDERS", "25"),
+        ("PLUS_MAX_ITEMS_WITH_REMINDERS", "unlimited"),
+        ("FREE_DIGEST", "false"),
+    ])
+    .unwrap()
+    .plans;
+    assert_eq!(
+        (plans.free.items_with_reminders, plans.free.digest),
+        (Some(25), false)
+    );
+    assert_eq!(plans.plus.items_with_reminders, None);
+    for (name, value) in [
+        ("FREE_MAX_ITEMS_WITH_REMINDERS", "0"),
+        ("FREE_MAX_ITEMS_WITH_REMINDERS", "-1"),
+        ("PLUS_MAX_ITEMS_WITH_REMINDERS", "many"),
+        ("FREE_DIGEST", "maybe"),
+    ] {
+        assert_eq!(
+            config_from(&[(name, value)]).unwrap_err().var,
+            name,
+            "{name}={value}"
+        );
+    }
+}

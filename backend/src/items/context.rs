@@ -7,6 +7,7 @@ use crate::http::extract::Authentication;
 use crate::platform::clock::Clock;
 use crate::platform::db::Db;
 use crate::platform::work::Work;
+use crate::plans::Plans;
 use crate::vault::DocumentLookup;
 
 /// What the items capability's handlers and jobs share.
@@ -20,6 +21,8 @@ pub struct Items {
     pub directory: Directory,
     /// The user's documents, to link and to name (the vault's public service).
     pub documents: DocumentLookup,
+    /// What the user's plan allows (plans' public service).
+    pub plans: Plans,
     /// Signed links for emails: done, snooze.
     pub action_links: ActionLinks,
     /// The calendar feed's private addresses.

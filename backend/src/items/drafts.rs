@@ -21,6 +21,9 @@ pub enum DraftsError {
     /// The request at `index` breaks a rule.
     #[error("item {index}: {invalid}")]
     Invalid { index: usize, invalid: Invalid },
+    /// The user's plan allows no more items with reminders.
+    #[error("{0}")]
+    PlanLimit(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -60,6 +63,7 @@ impl ItemDrafts {
             .map_err(|e| match e {
                 ItemsError::Invalid(i) => invalid(i),
                 ItemsError::Database(e) => DraftsError::Database(e),
+                limit @ ItemsError::TooManyWithReminders(_) => DraftsError::PlanLimit(limit.to_string()),
                 other => DraftsError::Internal(anyhow::Error::new(other)),
             })?;
             ids.push(item.id);

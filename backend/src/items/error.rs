@@ -16,6 +16,11 @@ pub enum ItemsError {
     NotOpen(&'static str),
     #[error("This item does not repeat: there is no next occurrence to skip to.")]
     NotRepeating,
+    /// The user's plan keeps reminders on this many open items at most.
+    #[error(
+        "Your plan keeps reminders on {0} open items at most: finish or remove reminders from one first, or save this one without reminders."
+    )]
+    TooManyWithReminders(u64),
     #[error(transparent)]
     Invalid(#[from] Invalid),
     #[error(transparent)]
@@ -34,6 +39,7 @@ impl From<ItemsError> for ApiError {
             ItemsError::OccurrenceNotCurrent(_) => codes::OCCURRENCE_NOT_CURRENT,
             ItemsError::NotOpen(_) => codes::ITEM_NOT_OPEN,
             ItemsError::NotRepeating => codes::NOT_REPEATING,
+            ItemsError::TooManyWithReminders(_) => codes::PLAN_LIMIT_REACHED,
         };
         ApiError::explained(code, error.to_string())
     }

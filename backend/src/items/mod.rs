@@ -41,6 +41,7 @@ use crate::platform::db::Migration;
 use crate::platform::events::Subscriptions;
 use crate::platform::jobs::JobRegistry;
 use crate::platform::schedule::Schedule;
+use crate::plans::Plans;
 use crate::vault::{DocumentDeleted, DocumentDetailsChanged, DocumentLookup};
 use action_links::ActionLinks;
 use calendar::FeedAddresses;
@@ -69,6 +70,7 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         authentication: wiring.service::<Authentication>()?,
         directory: wiring.service::<Directory>()?,
         documents: wiring.service::<DocumentLookup>()?,
+        plans: wiring.service::<Plans>()?,
         action_links: ActionLinks::new(&config.secret_key_bases, &config.api_url),
         feeds: FeedAddresses::new(&config.secret_key_bases, &config.api_url),
         app_url: config.app_url.clone(),

@@ -1,9 +1,12 @@
 //! Plans: `free` and `plus`, each a set of limits (the vault's quota, capture's monthly
-//! minutes and readings) that the vault and capture read through the [`Plans`] service.
+//! minutes and readings, how many open items may have reminders, whether reminders may
+//! come as a digest) that the vault, capture and items read through the [`Plans`]
+//! service.
 //! A user's plan follows from the RevenueCat entitlements they hold, which RevenueCat's
 //! webhook keeps (see [`events`]) and a read-back job corrects when an event surprises.
 //! A downgrade never deletes anything: over its quota, a user reads, downloads and
-//! deletes, and stores nothing new until there is room.
+//! deletes, and stores nothing new until there is room; every reminder stays, and no
+//! new item gets reminders past the limit.
 
 mod context;
 mod events;
@@ -57,6 +60,10 @@ struct PlanView {
     vault_quota_bytes: u64,
     audio_minutes_per_month: u64,
     extractions_per_month: u64,
+    /// How many open items may have reminders at once; null: no limit.
+    items_with_reminders: Option<u64>,
+    /// Whether reminders may come as a daily digest.
+    digest: bool,
 }
 
 fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
@@ -96,6 +103,8 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
                     vault_quota_bytes: plan.limits.vault_quota_bytes,
                     audio_minutes_per_month: plan.limits.audio_minutes_per_month,
                     extractions_per_month: plan.limits.extractions_per_month,
+                    items_with_reminders: plan.limits.items_with_reminders,
+                    digest: plan.limits.digest,
                 },
             })
         },

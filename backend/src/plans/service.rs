@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use serde::Serialize;
+use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
 use crate::capability::profile::{Column, NOW};
@@ -62,13 +63,24 @@ impl Plans {
 
     /// `user_id`'s plan now (one statement, the same text every call).
     pub async fn of(&self, user_id: &str) -> sqlx::Result<Plan> {
-        let sql = format!("SELECT {} AS plan", self.plan_sql("$1", "$2"));
-        let name: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(user_id)
-            .bind(self.clock.now_ms())
-            .fetch_one(self.db.pool())
-            .await?;
+        let name: String = self.plan_query(user_id, self.clock.now_ms()).fetch_one(self.db.pool()).await?;
         Ok(self.named(PlanName::parse(&name).unwrap_or(PlanName::Free)))
+    }
+
+    /// `user_id`'s plan at `now_ms`, read through `conn`: inside a caller's transaction,
+    /// which on SQLite must not wait for a second connection of the pool.
+    pub async fn of_in(&self, conn: &mut AnyConnection, user_id: &str, now_ms: i64) -> sqlx::Result<Plan> {
+        let name: String = self.plan_query(user_id, now_ms).fetch_one(conn).await?;
+        Ok(self.named(PlanName::parse(&name).unwrap_or(PlanName::Free)))
+    }
+
+    fn plan_query<'q>(
+        &self,
+        user_id: &'q str,
+        now_ms: i64,
+    ) -> sqlx::query::QueryScalar<'q, sqlx::Any, String, sqlx::any::AnyArguments> {
+        let sql = format!("SELECT {} AS plan", self.plan_sql("$1", "$2"));
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(user_id).bind(now_ms)
     }
 
     /// The column a profile section selects the user's plan as (`'free'` or `'plus'`),

@@ -86,7 +86,7 @@ pub fn init(config: &Config) -> Telemetry {
     let Some(provider) = tracer else {
         let _ = tracing_subscriber::registry().with(logs).try_init();
         if let Some(why) = config.telemetry.off_because {
-            tracing::warn!(reason = why, "traces are not exported");
+            tracing::warn!(reason = why, "telemetry is not exported");
         }
         return Telemetry { provider: None };
     };

@@ -401,6 +401,109 @@ async fn a_deleted_account_leaves_no_plan_and_no_purchase_record(backend: Backen
     assert_eq!(app.count("SELECT COUNT(*) FROM plan_entitlements").await, 0);
 }
 
+/// An item `title`, due 2030, with a reminder a day before or none.
+fn item(title: &str, reminded: bool) -> Value {
+    let reminders = if reminded {
+        json!([{"value": 1, "unit": "day"}])
+    } else {
+        json!([])
+    };
+    json!({"kind": "bill", "title": title, "due_on": "2030-01-01", "reminders": reminders})
+}
+
+async fn a_plan_limits_how_many_open_items_have_reminders(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[WEBHOOK, ("FREE_MAX_ITEMS_WITH_REMINDERS", "2")]).await;
+    let (id, token) = user(&app).await;
+    let create = |body: Value| app.send(reqwest::Method::POST, "/v1/items", &token, Some(body));
+    assert_eq!(create(item("One", true)).await.status(), StatusCode::CREATED);
+    assert_eq!(create(item("Two", true)).await.status(), StatusCode::CREATED);
+    let me = app.get_json("/v1/me", &token).await;
+    assert_eq!(me["plan"]["items_with_reminders"], 2);
+
+    // A third with reminders is refused and leaves nothing; without reminders it is kept.
+    let refused = create(item("Three", true)).await;
+    assert_eq!(
+        problem_code(refused, StatusCode::FORBIDDEN).await,
+        "plan_limit_reached"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM items").await, 2);
+    let quiet = create(item("Three", false)).await;
+    assert_eq!(quiet.status(), StatusCode::CREATED);
+    let quiet: Value = quiet.json().await.unwrap();
+    let quiet_id = quiet["item"]["id"].as_str().unwrap().to_string();
+    // Giving it reminders by an edit is refused the same way, and changes nothing.
+    let path = format!("/v1/items/{quiet_id}");
+    let edit = |body: Value| app.send(reqwest::Method::PATCH, &path, &token, Some(body));
+    let refused = edit(json!({"reminders": [{"value": 2, "unit": "day"}]})).await;
+    assert_eq!(
+        problem_code(refused, StatusCode::FORBIDDEN).await,
+        "plan_limit_reached"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM item_reminders").await, 2);
+
+    // Plus has no such limit; a downgrade keeps every reminder and refuses new ones.
+    delivered(&app, event("p1", "INITIAL_PURCHASE", &id, app.now_ms(), None)).await;
+    assert_eq!(
+        edit(json!({"reminders": [{"value": 2, "unit": "day"}]}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(create(item("Four", true)).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.get_json("/v1/me", &token).await["plan"]["items_with_reminders"],
+        Value::Null
+    );
+    delivered(&app, event("x1", "EXPIRATION", &id, app.now_ms() + 1, None)).await;
+    assert_eq!(plan(&app, &token).await, "free");
+    assert_eq!(
+        app.count("SELECT COUNT(DISTINCT item_id) FROM item_reminders")
+            .await,
+        4
+    );
+    let refused = create(item("Five", true)).await;
+    assert_eq!(
+        problem_code(refused, StatusCode::FORBIDDEN).await,
+        "plan_limit_reached"
+    );
+}
+
+async fn a_plan_without_the_digest_keeps_reminders_one_email_each(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[WEBHOOK, ("FREE_DIGEST", "false")]).await;
+    let (id, token) = user(&app).await;
+    let settings = |body: Value| {
+        app.send(
+            reqwest::Method::PATCH,
+            "/v1/reminders/settings",
+            &token,
+            Some(body),
+        )
+    };
+    let refused = settings(json!({"delivery": "digest", "reminder_time": "07:00"})).await;
+    assert_eq!(
+        problem_code(refused, StatusCode::FORBIDDEN).await,
+        "plan_limit_reached"
+    );
+    let kept = app.get_json("/v1/reminders/settings", &token).await;
+    assert_eq!(kept["settings"]["delivery"], "single");
+    assert_ne!(
+        kept["settings"]["reminder_time"], "07:00",
+        "nothing of the refused change"
+    );
+    assert_eq!(
+        settings(json!({"delivery": "single"})).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(app.get_json("/v1/me", &token).await["plan"]["digest"], false);
+
+    delivered(&app, event("p1", "INITIAL_PURCHASE", &id, app.now_ms(), None)).await;
+    assert_eq!(
+        settings(json!({"delivery": "digest"})).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(app.get_json("/v1/me", &token).await["plan"]["digest"], true);
+}
+
 crate::on_both_backends!(
     only_the_configured_authorization_is_let_in,
     a_deleted_account_leaves_no_plan_and_no_purchase_record,
@@ -413,4 +516,6 @@ crate::on_both_backends!(
     a_transfer_moves_the_plan_to_the_other_user,
     an_event_about_someone_softly_does_not_know_is_recorded_and_left,
     me_shows_the_plan_and_its_limits,
+    a_plan_limits_how_many_open_items_have_reminders,
+    a_plan_without_the_digest_keeps_reminders_one_email_each,
 );

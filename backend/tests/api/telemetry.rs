@@ -309,7 +309,7 @@ async fn a_disabled_sdk_exports_nothing() {
     )
     .await;
     server
-        .wait_for_log(|event| event["message"] == "traces are not exported")
+        .wait_for_log(|event| event["message"] == "telemetry is not exported")
         .await;
     server.sign_up().await;
     tokio::time::sleep(Duration::from_millis(500)).await;

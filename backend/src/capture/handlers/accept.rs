@@ -31,6 +31,7 @@ pub struct AcceptRequest {
     responses(
         (status = 200, description = "Accepted: `item_ids` names the new items", body = CaptureEnvelope),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "plan_limit_reached: the user's plan keeps reminders on no more open items", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such capture of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "capture_not_ready: still processing, failed, or accepted already", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No proposals, too many, or one is invalid (the detail says which)", body = Problem, content_type = "application/problem+json"),

@@ -9,7 +9,7 @@ use super::super::planning;
 use super::super::store::items::{self, Item};
 use super::super::store::reminders::{self, StoredReminder};
 use super::super::store::{links, settings};
-use super::check_documents;
+use super::{check_documents, check_reminder_room};
 use crate::platform::work::UnitOfWork;
 
 /// Where an item came from, when not from a person typing it.
@@ -43,6 +43,11 @@ pub async fn create_in(
         .reminders
         .clone()
         .unwrap_or_else(|| settings.defaults_for(draft.kind));
+    // A document's expiry follows the document; what a person adds counts against
+    // their plan.
+    if !wanted.is_empty() && source.document.is_none() {
+        check_reminder_room(items, work, user_id).await?;
+    }
     let item = new_item(user_id, &draft, &preferences, source, work.now_ms());
     items::insert(work.conn(), &item).await?;
     insert_reminders(work, &item, &wanted, 0).await?;

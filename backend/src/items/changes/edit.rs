@@ -1,14 +1,14 @@
 //! Editing an item: its details, its series, its reminders and its links.
 
 use super::super::context::Items;
-use super::super::domain::Reminder;
+use super::super::domain::{Reminder, Status};
 use super::super::draft::UpdateItemRequest;
 use super::super::error::ItemsError;
 use super::super::store::items::Item;
 use super::super::store::links;
 use super::super::store::reminders::{self, StoredReminder};
 use super::create::insert_reminders;
-use super::{check_documents, owned, save_and_replan};
+use super::{check_documents, check_reminder_room, owned, save_and_replan};
 use crate::platform::work::UnitOfWork;
 
 /// Applies `request` to the caller's item `id`.
@@ -65,6 +65,9 @@ async fn replace_reminders(
         .into_iter()
         .filter(|r| !r.snooze)
         .collect();
+    if existing.is_empty() && !wanted.is_empty() && item.status == Status::Open {
+        check_reminder_room(items, work, &item.user_id).await?;
+    }
     let mut added = Vec::new();
     for (position, reminder) in wanted.iter().enumerate() {
         match existing.iter().position(|r| r.reminder == *reminder) {

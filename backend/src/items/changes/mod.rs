@@ -22,6 +22,21 @@ use crate::codes;
 use crate::invalid::Invalid;
 use crate::platform::work::UnitOfWork;
 
+/// Refuses a change that would give `user_id` one more open item with reminders than
+/// their plan allows (read through the change's own connection).
+async fn check_reminder_room(items: &Items, work: &mut UnitOfWork, user_id: &str) -> Result<(), ItemsError> {
+    let now = work.now_ms();
+    let plan = items.plans.of_in(work.conn(), user_id, now).await?;
+    let Some(most) = plan.limits.items_with_reminders else {
+        return Ok(());
+    };
+    let have = reminders::items_with_reminders(work.conn(), user_id).await?;
+    if u64::try_from(have).unwrap_or(0) >= most {
+        return Err(ItemsError::TooManyWithReminders(most));
+    }
+    Ok(())
+}
+
 /// The caller's item `id` out of the trash, held until the change commits; or 404 (for
 /// another user's too).
 async fn owned(items: &Items, conn: &mut AnyConnection, user_id: &str, id: &str) -> Result<Item, ItemsError> {

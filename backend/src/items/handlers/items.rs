@@ -23,6 +23,7 @@ use crate::items::views::{ItemEnvelope, ItemList};
     responses(
         (status = 201, description = "The new item", body = ItemEnvelope),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "plan_limit_reached: the user's plan keeps reminders on no more open items", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid (`field` names it)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_item(
@@ -149,6 +150,7 @@ pub async fn show_item(
     responses(
         (status = 200, description = "The changed item", body = ItemEnvelope),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "plan_limit_reached: the user's plan keeps reminders on no more open items", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item of yours (or it is in the trash)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid (`field` names it)", body = Problem, content_type = "application/problem+json"),
     ))]

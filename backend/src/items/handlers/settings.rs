@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::civil::{format_time, parse_time};
+use crate::codes;
 use crate::http::ApiError;
 use crate::http::error::Problem;
 use crate::http::extract::{AuthUser, Json};
@@ -97,6 +98,7 @@ pub struct UpdateSettingsRequest {
     responses(
         (status = 200, description = "The settings", body = SettingsEnvelope),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "plan_limit_reached: the user's plan has no daily digest", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_settings(
@@ -110,6 +112,12 @@ pub async fn update_settings(
         .map(|t| parse_time("reminder_time", t))
         .transpose()?;
     let delivery = body.delivery.as_deref().map(Delivery::parse).transpose()?;
+    if delivery == Some(Delivery::Digest) && !state.plans.of(&auth.user_id).await?.limits.digest {
+        return Err(ApiError::explained(
+            codes::PLAN_LIMIT_REACHED,
+            "Your plan sends each reminder as an email of its own: the daily digest is not part of it.",
+        ));
+    }
     let mut defaults = Vec::new();
     for (kind, reminders) in body.default_reminders.iter().flatten() {
         let under_defaults = |e: Invalid| Invalid::new("default_reminders", e.code, e.detail);

@@ -91,6 +91,19 @@ pub async fn of_item<'e>(
         .collect()
 }
 
+/// How many of `user_id`'s open items (not in the trash) have reminders of their own
+/// (a snooze alone does not count): what a plan's `items_with_reminders` limits.
+pub async fn items_with_reminders(conn: &mut AnyConnection, user_id: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM items i
+         WHERE i.user_id = $1 AND i.status = 'open' AND i.deleted_at IS NULL
+           AND EXISTS (SELECT 1 FROM item_reminders r WHERE r.item_id = i.id AND r.kind <> 'snooze')",
+    )
+    .bind(user_id)
+    .fetch_one(conn)
+    .await
+}
+
 /// `reminders` grouped by item, each item's in order.
 pub fn by_item(reminders: Vec<StoredReminder>) -> HashMap<String, Vec<StoredReminder>> {
     let mut grouped: HashMap<String, Vec<StoredReminder>> = HashMap::new();

@@ -12,6 +12,7 @@ use crate::on_both_backends;
 on_both_backends!(
     text_is_read_locally_and_accepted_into_items_with_reminders,
     accepting_refuses_bad_input_and_changes_nothing,
+    accepting_past_the_plans_items_with_reminders_is_refused,
     text_that_cannot_be_taken_is_refused_and_nothing_is_stored,
     a_capture_is_discarded_and_only_its_owner_sees_it,
     claude_reads_text_through_a_forced_tool_and_its_usage_is_counted,
@@ -134,6 +135,35 @@ async fn accepting_refuses_bad_input_and_changes_nothing(backend: Backend) {
         StatusCode::OK
     );
     assert_eq!(rows(&capture.app, "SELECT COUNT(*) FROM items").await, 1);
+}
+
+/// Accepted proposals count against the plan like items made by hand: past its limit of
+/// items with reminders, accepting is refused and nothing is created.
+async fn accepting_past_the_plans_items_with_reminders_is_refused(backend: Backend) {
+    let capture = CaptureApp::spawn(
+        backend,
+        Providers::default(),
+        &[("FREE_MAX_ITEMS_WITH_REMINDERS", "1")],
+    )
+    .await;
+    let token = capture.user().await;
+    let ready = capture.captured_text(&token, "Pay the rent on the 1st").await;
+    let id = ready["id"].as_str().unwrap();
+    let mut reminded = ready["proposals"][0]["item"].clone();
+    reminded["reminders"] = json!([{"value": 1, "unit": "day"}]);
+    let mut quiet = reminded.clone();
+    quiet["reminders"] = json!([]);
+
+    let two = capture.accept(&token, id, json!([reminded, reminded])).await;
+    assert_eq!(two.status(), StatusCode::FORBIDDEN);
+    assert_eq!(two.json::<Value>().await.unwrap()["code"], "plan_limit_reached");
+    assert_eq!(rows(&capture.app, "SELECT COUNT(*) FROM items").await, 0);
+    let still = capture.app.get_json(&format!("/v1/captures/{id}"), &token).await;
+    assert_eq!(still["capture"]["status"], "ready");
+
+    let within = capture.accept(&token, id, json!([reminded, quiet])).await;
+    assert_eq!(within.status(), StatusCode::OK);
+    assert_eq!(rows(&capture.app, "SELECT COUNT(*) FROM items").await, 2);
 }
 
 async fn text_that_cannot_be_taken_is_refused_and_nothing_is_stored(backend: Backend) {

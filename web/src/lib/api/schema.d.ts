@@ -1104,6 +1104,13 @@ export interface components {
                 audio_minutes_per_month: number;
                 /** Format: int64 */
                 extractions_per_month: number;
+                /**
+                 * Format: int64
+                 * @description How many open items may have reminders at once; null: no limit.
+                 */
+                items_with_reminders?: number | null;
+                /** @description Whether reminders may come as a daily digest. */
+                digest: boolean;
             } & Record<string, never>;
             /**
              * Format: int64
@@ -2252,6 +2259,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description plan_limit_reached: the user's plan keeps reminders on no more open items */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such capture of yours */
             404: {
                 headers: {
@@ -3260,6 +3276,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description plan_limit_reached: the user's plan keeps reminders on no more open items */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field is invalid (`field` names it) */
             422: {
                 headers: {
@@ -3412,6 +3437,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description plan_limit_reached: the user's plan keeps reminders on no more open items */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3990,6 +4024,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description plan_limit_reached: the user's plan has no daily digest */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
