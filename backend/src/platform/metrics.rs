@@ -68,6 +68,12 @@ pub struct PoolLabels {
     pub state: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct AcquireLabels {
+    /// transaction (the pool, and BEGIN) or hot (the hot path's own connections).
+    pub pool: &'static str,
+}
+
 type Timings = Family<RouteLabels, Histogram, fn() -> Histogram>;
 
 pub struct Metrics {
@@ -83,9 +89,15 @@ pub struct Metrics {
     jobs_oldest_due_seconds: Gauge<f64, AtomicU64>,
     jobs_dead: Gauge,
     pool: Family<PoolLabels, Gauge>,
+    acquire_seconds: Family<AcquireLabels, Histogram, fn() -> Histogram>,
     redis_up: Gauge,
     /// One scrape at a time sets the state gauges and encodes them.
     scraping: tokio::sync::Mutex<()>,
+}
+
+fn acquire_histogram() -> Histogram {
+    // 0.1 ms to about 1.6 s.
+    Histogram::new(exponential_buckets(0.0001, 4.0, 8))
 }
 
 fn request_histogram() -> Histogram {
@@ -108,6 +120,7 @@ impl Metrics {
             jobs_oldest_due_seconds: Gauge::default(),
             jobs_dead: Gauge::default(),
             pool: Family::default(),
+            acquire_seconds: Family::new_with_constructor(acquire_histogram as fn() -> Histogram),
             redis_up: Gauge::default(),
             scraping: tokio::sync::Mutex::new(()),
             registry: Registry::default(),
@@ -168,6 +181,11 @@ impl Metrics {
             metrics.pool.clone(),
         );
         registry.register(
+            "db_acquire_seconds",
+            "Time to get a database connection: for a transaction (the pool's wait and BEGIN), or for a hot-path read",
+            metrics.acquire_seconds.clone(),
+        );
+        registry.register(
             "redis_up",
             "Whether Redis answers (1), or not (0); absent without Redis",
             metrics.redis_up.clone(),
@@ -206,6 +224,13 @@ impl Metrics {
     /// Counts one email.
     pub fn email(&self, outcome: &'static str) {
         self.emails.get_or_create(&EmailLabels { outcome }).inc();
+    }
+
+    /// Records how long getting a connection of `pool` took.
+    pub fn acquired(&self, pool: &'static str, took: Duration) {
+        self.acquire_seconds
+            .get_or_create(&AcquireLabels { pool })
+            .observe(took.as_secs_f64());
     }
 
     /// Records one answered request (`route`: its template, taken as is).

@@ -92,6 +92,8 @@ async fn requests_and_jobs_move_the_counters(backend: Backend) {
         );
     }
     assert!(moved("softly_emails_total", &[("outcome", "sent")]) >= 1.0);
+    // The sign-ups' transactions waited for their connections (a histogram: its count).
+    assert!(moved("softly_db_acquire_seconds", &[("pool", "transaction")]) >= 1.0);
     // State read at the scrape.
     let names: std::collections::HashSet<&str> = after.samples.iter().map(|s| s.metric.as_str()).collect();
     for gauge in [

@@ -61,7 +61,10 @@ impl Db {
     /// A connection for one of the hot path's reads, outside the pool ([`hot`]):
     /// pass the read's result to [`HotConnection::finish`].
     pub async fn hot(&self) -> sqlx::Result<HotConnection<'_>> {
-        self.hot.acquire().await
+        let started = std::time::Instant::now();
+        let conn = self.hot.acquire().await;
+        crate::platform::metrics::metrics().acquired("hot", started.elapsed());
+        conn
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -73,10 +76,13 @@ impl Db {
     /// busy timeout, where a deferred one fails with "database is locked" when another
     /// writer commits first.
     pub async fn begin(&self) -> sqlx::Result<Transaction<'static, Any>> {
-        match self.backend {
+        let started = std::time::Instant::now();
+        let begun = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
-        }
+        };
+        crate::platform::metrics::metrics().acquired("transaction", started.elapsed());
+        begun
     }
 
     pub fn backend(&self) -> Backend {
