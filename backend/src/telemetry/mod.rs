@@ -1,15 +1,19 @@
-//! Logs and traces.
+//! Logs, traces and the export of metrics.
 //!
 //! Logs: JSON lines (one event per line, for CloudWatch) or readable lines for
 //! development; the level comes from `RUST_LOG` (default `info`).
 //!
 //! Traces: when an OTLP endpoint is configured ([`crate::config::TelemetryConfig`]),
-//! Softly's `tracing` spans — requests, jobs, external calls — and a span per database
-//! statement ([`queries`]) are exported over OTLP/HTTP ([`export`]). Trace context comes
-//! in on `traceparent` and goes on into the jobs a request enqueues ([`context`]). When
-//! no endpoint is configured no OpenTelemetry layer is installed: spans stay the plain
-//! `tracing` spans the logs already had, and [`exporting`] tells the few places that
-//! would do extra work for export (hashing a user id, reading a header) to skip it.
+//! Softly's spans ([`spans`]: requests, jobs, calls to providers) and a span per database
+//! statement ([`queries`]) are exported over OTLP/HTTP ([`export`], [`otlp`]). Trace
+//! context comes in on `traceparent` and goes on into the jobs a request enqueues
+//! ([`context`]). When no endpoint is configured no OpenTelemetry layer is installed:
+//! spans stay the plain `tracing` spans the logs show, and [`exporting`] tells the few
+//! places that would do extra work for export (hashing a user id, reading a header) to
+//! skip it.
+//!
+//! Metrics: the registry (`platform::metrics`) is sent over the same OTLP endpoint by
+//! [`MetricsExporter`], read back from its exposition ([`exposition`]).
 
 mod context;
 mod export;
@@ -73,18 +77,16 @@ pub fn init(config: &Config) -> Telemetry {
     let filter =
         EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG_FILTER));
     let logs = log_layer(config.log_format).with_filter(filter);
-    let tracer = match &config.telemetry.export {
-        Some(export) => match export::provider(export, tokio::runtime::Handle::current()) {
-            Ok(provider) => Some(provider),
-            Err(error) => {
-                eprintln!("traces will not be exported: {error:#}");
-                None
-            }
-        },
-        None => None,
-    };
-    let Some(provider) = tracer else {
+    let provider = config
+        .telemetry
+        .export
+        .as_ref()
+        .map(|export| export::provider(export, tokio::runtime::Handle::current()));
+    let Some(Ok(provider)) = provider else {
         let _ = tracing_subscriber::registry().with(logs).try_init();
+        if let Some(Err(error)) = provider {
+            tracing::warn!(error = format!("{error:#}"), "traces will not be exported");
+        }
         if let Some(why) = config.telemetry.off_because {
             tracing::warn!(reason = why, "telemetry is not exported");
         }
@@ -111,7 +113,7 @@ pub fn init(config: &Config) -> Telemetry {
     EXPORTING.store(installed, Ordering::Relaxed);
     tracing::info!(
         endpoint = config.telemetry.export.as_ref().map(|e| e.endpoint.as_str()),
-        "exporting traces"
+        "exporting telemetry"
     );
     Telemetry {
         provider: Some(provider),
