@@ -2,8 +2,8 @@
 //! (target `sqlx::query`: its summary, rows and elapsed time). The span starts that long
 //! before the event, under whatever traced work ran the statement — a request, a job —
 //! and says which kind of statement it was (`SELECT`, `INSERT`, …), never its text or
-//! values. Statements outside traced work (workers polling, the scheduler's tick) make no
-//! span.
+//! values. Statements outside traced work (workers polling, the scheduler's tick), or
+//! under a trace the sampler dropped, make no span.
 
 use std::time::{Duration, SystemTime};
 
@@ -39,8 +39,9 @@ impl<S: Subscriber> Layer<S> for StatementSpans {
         let Some(kind) = statement.kind else {
             return;
         };
+        // Only under traced work the sampler kept: the others' statements are not built.
         let parent = tracing::Span::current().context();
-        if !parent.span().span_context().is_valid() {
+        if !parent.span().span_context().is_sampled() {
             return;
         }
         let end = SystemTime::now();

@@ -347,3 +347,32 @@ async fn the_last_spans_leave_before_the_process_exits() {
         collector.spans()
     );
 }
+
+/// The sampler decides what is recorded: with `always_off` nothing is exported — no
+/// request's span, no statement's, no job's — while a caller's sampled trace is followed
+/// under the default, parent-based one (the other tests).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sampler_that_keeps_nothing_exports_no_span() {
+    let collector = FakeOtlpCollector::start(None).await.unwrap();
+    let endpoint = collector.endpoint();
+    let server = SoftlyProcess::start_with(
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+            ("OTEL_TRACES_SAMPLER", "always_off"),
+            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+        ],
+        &[],
+    )
+    .await;
+    server.sign_up().await;
+    let (trace, caller) = new_trace();
+    let answered = reqwest::Client::new()
+        .get(server.url("/v1/me"))
+        .header("traceparent", traceparent(&trace, &caller))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), reqwest::StatusCode::UNAUTHORIZED);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(collector.spans().is_empty(), "{:#?}", collector.spans());
+}
