@@ -1,3 +1,4 @@
+import { startSoftly } from "../../scripts/serve.mjs";
 import { expect, signUpAndVerify, test } from "./fixtures";
 
 test("reminder time and digest are kept; the calendar feed is created, rotated and turned off", async ({ page, softly }) => {
@@ -23,4 +24,17 @@ test("reminder time and digest are kept; the calendar feed is created, rotated a
   expect((await fetch(first)).status).toBe(404);
   await page.getByRole("button", { name: "Turn off" }).click();
   await expect(page.getByRole("button", { name: "Create a calendar feed" })).toBeVisible();
+});
+
+test("a plan without the daily digest does not offer it", async ({ page }) => {
+  const softly = await startSoftly({ env: { FREE_DIGEST: "false" } });
+  try {
+    await signUpAndVerify(page, softly);
+    await page.getByRole("link", { name: "Settings" }).click();
+    await expect(page.getByText("A daily digest is not part of your plan.")).toBeVisible();
+    await expect(page.getByRole("option", { name: "One digest a day" })).toBeDisabled();
+    await expect(page.getByLabel("Emails")).toHaveValue("single");
+  } finally {
+    softly.stop();
+  }
 });

@@ -86,6 +86,7 @@ function Profile() {
 }
 
 function Reminders() {
+  const me = useMe();
   const { data: settings, problem, reload: load, setData: setSettings } = useLoad("settings", async () => (await call(api.GET("/v1/reminders/settings"))).settings);
   const form = useSubmit(["reminder_time", "delivery"]);
 
@@ -115,11 +116,17 @@ function Reminders() {
           <Field label="Time of day" hint="When date-only items are reminded." error={form.error("reminder_time")}>
             {(id, d) => <Input id={id} name="reminder_time" type="time" defaultValue={settings.reminder_time} aria-describedby={d} invalid={!!form.error("reminder_time")} />}
           </Field>
-          <Field label="Emails" error={form.error("delivery")}>
-            {(id) => (
-              <Select id={id} name="delivery" defaultValue={settings.delivery}>
+          <Field
+            label="Emails"
+            hint={me.plan.digest ? undefined : "A daily digest is not part of your plan."}
+            error={form.error("delivery")}
+          >
+            {(id, d) => (
+              <Select id={id} name="delivery" defaultValue={settings.delivery} aria-describedby={d}>
                 <option value="single">One email per reminder</option>
-                <option value="digest">One digest a day</option>
+                <option value="digest" disabled={!me.plan.digest && settings.delivery !== "digest"}>
+                  One digest a day
+                </option>
               </Select>
             )}
           </Field>
