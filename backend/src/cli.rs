@@ -147,11 +147,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let db = startup::connect(&config).await?;
             let metrics = crate::http::metrics::bind(&config).await?;
             let wired = startup::Wired::new(config, db, Clock::system()).await?;
-            let metrics =
-                metrics.map(|listener| crate::http::metrics::serve(listener, wired.platform.clone()));
             let workers = wired.start_workers(count);
-            let report = wired.start_queue_report();
-            let metrics_export = wired.start_metrics_export();
+            let reporting = wired.start_reporting(metrics);
             let scheduler = wired.start_scheduler();
             tracing::info!(workers = count, "job workers running");
             startup::shutdown_signal().await;
@@ -159,13 +156,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 scheduler.stop().await;
             }
             workers.shutdown(grace).await;
-            if let Some(metrics) = metrics {
-                metrics.abort();
-            }
-            report.abort();
-            if let Some(export) = metrics_export {
-                export.abort();
-            }
+            reporting.stop();
             wired.platform.db.close().await;
             Ok(())
         }

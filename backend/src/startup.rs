@@ -82,29 +82,29 @@ impl Wired {
         )
     }
 
-    /// Starts logging the job queue's state once a period (`JOB_QUEUE_REPORT_SECS`).
-    pub fn start_queue_report(&self) -> tokio::task::JoinHandle<()> {
-        crate::platform::jobs::spawn_queue_report(
-            self.platform.jobs.clone(),
-            self.platform.clock.clone(),
-            self.platform.config.job_queue_report,
-        )
-    }
-
-    /// Starts sending the metrics over OTLP when an endpoint is configured.
-    pub fn start_metrics_export(&self) -> Option<tokio::task::JoinHandle<()>> {
-        let export = self.platform.config.telemetry.export.as_ref()?;
-        match crate::telemetry::MetricsExporter::new(export, tokio::runtime::Handle::current()) {
-            Ok(exporter) => Some(crate::platform::metrics::spawn_export(
-                self.platform.clone(),
-                exporter,
-                export.metric_interval,
-            )),
-            Err(error) => {
-                tracing::warn!(error = format!("{error:#}"), "metrics will not be exported");
-                None
+    /// Starts what every process (`serve`, `worker`) reports about itself: `/metrics` on
+    /// `metrics` (the listener the configuration names), the job queue's log line once a
+    /// period (`JOB_QUEUE_REPORT_SECS`), and the metrics over OTLP when an endpoint is
+    /// configured.
+    pub fn start_reporting(&self, metrics: Option<TcpListener>) -> Reporting {
+        let platform = &self.platform;
+        let mut tasks = vec![crate::platform::jobs::spawn_queue_report(
+            platform.jobs.clone(),
+            platform.clock.clone(),
+            platform.config.job_queue_report,
+        )];
+        tasks.extend(metrics.map(|listener| http::metrics::serve(listener, platform.clone())));
+        if let Some(export) = &platform.config.telemetry.export {
+            match crate::telemetry::MetricsExporter::new(export, tokio::runtime::Handle::current()) {
+                Ok(exporter) => tasks.push(crate::platform::metrics::spawn_export(
+                    platform.clone(),
+                    exporter,
+                    export.metric_interval,
+                )),
+                Err(error) => tracing::warn!(error = format!("{error:#}"), "metrics will not be exported"),
             }
         }
+        Reporting { tasks }
     }
 
     /// Starts the scheduler of every periodic task when the configuration enables it.
@@ -116,6 +116,19 @@ impl Wired {
             self.assembled.schedule.clone(),
             tick,
         ))
+    }
+}
+
+/// The tasks of [`Wired::start_reporting`], stopped together at shutdown.
+pub struct Reporting {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Reporting {
+    pub fn stop(self) {
+        for task in self.tasks {
+            task.abort();
+        }
     }
 }
 
@@ -179,9 +192,7 @@ impl Application {
             wired,
         } = self;
         let config = wired.platform.config.clone();
-        let metrics = metrics.map(|listener| http::metrics::serve(listener, wired.platform.clone()));
-        let report = wired.start_queue_report();
-        let metrics_export = wired.start_metrics_export();
+        let reporting = wired.start_reporting(metrics);
         let workers = (config.job_workers > 0).then(|| wired.start_workers(config.job_workers));
         let scheduler = wired.start_scheduler();
         let db = wired.platform.db.clone();
@@ -220,13 +231,7 @@ impl Application {
             let left = config.shutdown_timeout.saturating_sub(started.elapsed());
             workers.shutdown(left.max(Duration::from_secs(1))).await;
         }
-        if let Some(metrics) = metrics {
-            metrics.abort();
-        }
-        report.abort();
-        if let Some(export) = metrics_export {
-            export.abort();
-        }
+        reporting.stop();
         db.close().await;
         tracing::info!("stopped");
         Ok(())

@@ -42,7 +42,7 @@ use crate::platform::db::Migration;
 use crate::platform::events::Subscriptions;
 use crate::platform::jobs::JobRegistry;
 use crate::platform::schedule::Schedule;
-use crate::plans::{PlanName, Plans};
+use crate::plans::Plans;
 use crate::vault::{DocumentDeleted, DocumentEditor, DocumentReader, DocumentStored};
 use context::{Captures, Limits, Monthly};
 use maintenance::PurgeStaleRecordingsHandler;
@@ -142,19 +142,15 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         plans: wiring.service::<Plans>()?,
         scratch,
     };
-    let (profile, columns) = (captures.clone(), captures.plans.clone());
+    let profile = captures.clone();
     wiring.profile_section(SqlSection::new(
-        move |now| {
-            let mut selected = store::usage::profile_columns(&allowance::month_of(now));
-            selected.push(columns.profile_column("capture_plan"));
-            selected
-        },
+        move |now| store::usage::profile_columns(&allowance::month_of(now)),
         move |row, now| {
             let (used, ai_document_reading) = store::usage::from_profile_row(row)?;
             let captures = &profile;
             let limits = captures.limits;
-            let plan: String = sqlx::Row::try_get(row, "capture_plan")?;
-            let monthly = Monthly::of(&captures.plans.named(PlanName::parse(&plan).unwrap_or(PlanName::Free)));
+            // The plans section selects the plan for everyone.
+            let monthly = Monthly::of(&captures.plans.from_profile_row(row)?);
             Ok(CaptureProfile {
                 capture: CaptureFeatures {
                     voice: captures.transcriber.is_some(),

@@ -74,7 +74,6 @@ pub fn build(platform: &Platform, routes: Router, openapi: &utoipa::openapi::Ope
     };
     routes
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(from_fn(middleware::record_metrics))
         .layer(from_fn(middleware::security_headers))
         .layer(cors(&config.app_url))
         .layer(CatchPanicLayer::custom(panicked))

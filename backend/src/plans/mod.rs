@@ -88,15 +88,11 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
         directory: wiring.service::<Directory>()?,
         revenuecat,
     };
-    let profile = plans.clone();
-    let columns = plans.clone();
+    let (profile, columns) = (plans.clone(), plans.clone());
     wiring.profile_section(SqlSection::new(
-        move |_now| {
-            vec![columns.profile_column("plans_plan")]
-        },
+        move |_now| vec![columns.profile_column()],
         move |row, _now| {
-            let name: String = sqlx::Row::try_get(row, "plans_plan")?;
-            let plan = profile.named(PlanName::parse(&name).unwrap_or(PlanName::Free));
+            let plan = profile.from_profile_row(row)?;
             Ok(PlanProfile {
                 plan: PlanView {
                     name: plan.name,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
 use crate::capability::profile::{Column, NOW};
@@ -45,6 +46,9 @@ pub struct Plan {
     pub limits: PlanLimits,
 }
 
+/// The profile column holding the user's plan.
+const PROFILE_COLUMN: &str = "plans_plan";
+
 #[derive(Clone)]
 pub struct Plans {
     db: Db,
@@ -83,13 +87,21 @@ impl Plans {
         sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(user_id).bind(now_ms)
     }
 
-    /// The column a profile section selects the user's plan as (`'free'` or `'plus'`),
-    /// under `name`, at the request's time.
-    pub fn profile_column(&self, name: &'static str) -> Column {
+    /// The column the plans capability's profile section selects the user's plan as
+    /// (`'free'` or `'plus'`), at the request's time.
+    pub(super) fn profile_column(&self) -> Column {
         Column {
-            name,
+            name: PROFILE_COLUMN,
             sql: self.plan_sql("u.id", NOW),
         }
+    }
+
+    /// The user's plan as the profile's query selected it: the plans section selects it
+    /// once, for every section that needs it (the vault's quota, capture's allowance) —
+    /// a capability that holds this service is wired after plans, so the column is there.
+    pub fn from_profile_row(&self, row: &AnyRow) -> sqlx::Result<Plan> {
+        let name: String = sqlx::Row::try_get(row, PROFILE_COLUMN)?;
+        Ok(self.named(PlanName::parse(&name).unwrap_or(PlanName::Free)))
     }
 
     /// The plan called `name`, with its limits.

@@ -120,14 +120,15 @@ impl Events {
     }
 
     /// Queues one delivery of `event` per subscription through `conn`, the change's
-    /// transaction; answers the event id. Go through the unit of work, which wakes the
-    /// workers after the commit.
+    /// transaction; answers the event id and the deliveries' job kinds (the
+    /// subscriptions' names). Go through the unit of work, which wakes the workers after
+    /// the commit.
     pub(crate) async fn publish<E: Event>(
         &self,
         conn: &mut AnyConnection,
         event: &E,
         now: i64,
-    ) -> anyhow::Result<String> {
+    ) -> anyhow::Result<(String, &[&'static str])> {
         let routes = self
             .routes
             .get()
@@ -135,7 +136,7 @@ impl Events {
         let event_id = uuid::Uuid::now_v7().to_string();
         let subscriptions = routes.get(E::NAME).map(Vec::as_slice).unwrap_or_default();
         if subscriptions.is_empty() {
-            return Ok(event_id);
+            return Ok((event_id, subscriptions));
         }
         let payload = serde_json::to_string(&Delivery {
             event_id: event_id.clone(),
@@ -144,6 +145,6 @@ impl Events {
         for name in subscriptions {
             jobs::insert(conn, name, &payload, DELIVERY_MAX_ATTEMPTS, now).await?;
         }
-        Ok(event_id)
+        Ok((event_id, subscriptions))
     }
 }

@@ -56,7 +56,8 @@ pub struct UnitOfWork {
     now: i64,
     work: Work,
     queued: bool,
-    /// Jobs enqueued by kind, counted in the metrics once the change commits.
+    /// Jobs enqueued (event deliveries too) by kind, counted in the metrics once the
+    /// change commits.
     enqueued: Vec<(&'static str, u64)>,
     users_changed: Vec<String>,
 }
@@ -94,7 +95,8 @@ impl UnitOfWork {
     /// Publishes `event` in this change: delivered to every subscriber after the commit,
     /// never if the change rolls back. Answers the event id.
     pub async fn publish<E: Event>(&mut self, event: &E) -> anyhow::Result<String> {
-        let id = self.work.events.publish(&mut self.tx, event, self.now).await?;
+        let (id, deliveries) = self.work.events.publish(&mut self.tx, event, self.now).await?;
+        self.enqueued.extend(deliveries.iter().map(|kind| (*kind, 1)));
         self.queued = true;
         Ok(id)
     }

@@ -16,9 +16,9 @@ use super::exporting;
 const TRACEPARENT: &str = "traceparent";
 
 /// Makes the caller's trace (its `traceparent` header, when valid) the parent of `span`,
-/// which must not have been used yet.
+/// which must not have been used yet (called only while exporting).
 pub fn adopt_remote_parent(span: &tracing::Span, headers: &axum::http::HeaderMap) {
-    if !exporting() || !headers.contains_key(TRACEPARENT) {
+    if !headers.contains_key(TRACEPARENT) {
         return;
     }
     let parent = TraceContextPropagator::new().extract(&Headers(headers));

@@ -41,7 +41,7 @@ pub use maintenance::{PurgeExpiredUploads, RetryStuckDeletions};
 use crate::accounts::{Directory, UserDeleted};
 use crate::capability::profile::SqlSection;
 use crate::capability::{Capability, Definition, Wiring};
-use crate::plans::{PlanName, Plans};
+use crate::plans::Plans;
 use crate::http::extract::Authentication;
 use crate::platform::db::Migration;
 use crate::platform::events::Subscriptions;
@@ -105,17 +105,13 @@ fn wire(wiring: &mut Wiring) -> anyhow::Result<Capability> {
     wiring.provide(DocumentLookup::new(platform.db.clone()))?;
     wiring.provide(DocumentReader::new(platform.db.clone(), platform.storage.clone()))?;
     wiring.provide(DocumentEditor)?;
-    let (plans, columns) = (vault.plans.clone(), vault.plans.clone());
+    let plans = vault.plans.clone();
     wiring.profile_section(SqlSection::new(
-        move |_now| {
-            let mut selected = store::quota::profile_columns();
-            selected.push(columns.profile_column("vault_plan"));
-            selected
-        },
+        move |_now| store::quota::profile_columns(),
         move |row, _now| {
             let (used, quota) = store::quota::from_profile_row(row)?;
-            let plan: String = sqlx::Row::try_get(row, "vault_plan")?;
-            let plan = plans.named(PlanName::parse(&plan).unwrap_or(PlanName::Free));
+            // The plans section selects the plan for everyone.
+            let plan = plans.from_profile_row(row)?;
             Ok(StorageUsage {
                 storage_used_bytes: used,
                 storage_quota_bytes: quota.unwrap_or(plan.limits.vault_quota_bytes as i64),

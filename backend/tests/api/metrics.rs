@@ -129,7 +129,23 @@ async fn a_queued_job_shows_in_the_depth_and_its_age(backend: Backend) {
     assert!((90.0..100.0).contains(&age), "{age}");
 }
 
+/// An event's deliveries are jobs enqueued by its change too, counted once it commits.
+async fn an_events_deliveries_count_as_enqueued_jobs(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, pair) = app.signed_in_user().await;
+    let forget = [("kind", "plans.forget_deleted_user"), ("event", "enqueued")];
+    let before = value(&scrape(&app).await, "softly_jobs_total", &forget);
+    // Deleting the account publishes UserDeleted; plans is one of its subscribers.
+    assert_eq!(
+        app.delete_account(bearer(&pair)).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let after = value(&scrape(&app).await, "softly_jobs_total", &forget);
+    assert!(after - before >= 1.0, "{before} -> {after}");
+}
+
 crate::on_both_backends!(
+    an_events_deliveries_count_as_enqueued_jobs,
     requests_and_jobs_move_the_counters,
     the_api_port_does_not_serve_metrics,
     a_queued_job_shows_in_the_depth_and_its_age,

@@ -293,18 +293,23 @@ async fn a_request_the_jobs_it_enqueued_and_their_calls_are_one_trace(backend: B
 
 crate::on_both_backends!(a_request_the_jobs_it_enqueued_and_their_calls_are_one_trace);
 
+/// A collector with no key, and the binary (embedded) exporting to it, with `set` and
+/// without `remove`.
+async fn exporting_process(set: &[(&str, &str)], remove: &[&str]) -> (FakeOtlpCollector, SoftlyProcess) {
+    let collector = FakeOtlpCollector::start(None).await.unwrap();
+    let endpoint = collector.endpoint();
+    let mut env = vec![("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str())];
+    env.extend_from_slice(set);
+    let server = SoftlyProcess::start_with(&env, remove).await;
+    (collector, server)
+}
+
 /// `OTEL_SDK_DISABLED=true` turns export off although an endpoint is set: the process
 /// says so, and the collector hears nothing while it serves and runs jobs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_disabled_sdk_exports_nothing() {
-    let collector = FakeOtlpCollector::start(None).await.unwrap();
-    let endpoint = collector.endpoint();
-    let server = SoftlyProcess::start_with(
-        &[
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
-            ("OTEL_SDK_DISABLED", "true"),
-            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
-        ],
+    let (collector, server) = exporting_process(
+        &[("OTEL_SDK_DISABLED", "true"), ("OTEL_BSP_SCHEDULE_DELAY", "100")],
         &[],
     )
     .await;
@@ -321,13 +326,7 @@ async fn a_disabled_sdk_exports_nothing() {
 /// shutdown, not lost.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_last_spans_leave_before_the_process_exits() {
-    let collector = FakeOtlpCollector::start(None).await.unwrap();
-    let endpoint = collector.endpoint();
-    let mut server = SoftlyProcess::start_with(
-        &[("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str())],
-        &["OTEL_BSP_SCHEDULE_DELAY"],
-    )
-    .await;
+    let (collector, mut server) = exporting_process(&[], &["OTEL_BSP_SCHEDULE_DELAY"]).await;
     let answered = reqwest::Client::new()
         .get(server.url("/v1/me"))
         .send()
@@ -353,11 +352,8 @@ async fn the_last_spans_leave_before_the_process_exits() {
 /// under the default, parent-based one (the other tests).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sampler_that_keeps_nothing_exports_no_span() {
-    let collector = FakeOtlpCollector::start(None).await.unwrap();
-    let endpoint = collector.endpoint();
-    let server = SoftlyProcess::start_with(
+    let (collector, server) = exporting_process(
         &[
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
             ("OTEL_TRACES_SAMPLER", "always_off"),
             ("OTEL_BSP_SCHEDULE_DELAY", "100"),
         ],

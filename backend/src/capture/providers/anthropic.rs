@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tracing::Instrument;
 
-use super::{BoxFuture, CallError, Extraction, Extractor, Situation, classify, retry_after, transport, answered};
+use super::{BoxFuture, CallError, Extraction, Extractor, Service, Situation, answered, classify, retry_after, transport};
 use crate::capture::domain::document::{DOCUMENT_KINDS, DocumentSuggestions, Suggested};
 use crate::capture::domain::{MAX_PROPOSALS, Proposal};
 use crate::config::Provider;
@@ -19,7 +19,10 @@ use crate::items::NewItemRequest;
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 const TOOL: &str = "propose_items";
 const DOCUMENT_TOOL: &str = "suggest_document_details";
-const SERVICE: &str = "Understanding (Claude)";
+const SERVICE: Service = Service {
+    name: "Understanding (Claude)",
+    label: "anthropic",
+};
 
 pub struct Claude {
     http: reqwest::Client,
@@ -33,7 +36,7 @@ impl Claude {
 
     /// Sends `body` to the Messages API; the forced tool's input and the usage.
     pub async fn call_tool(&self, body: Value) -> Result<(Value, i64, i64), CallError> {
-        let span = crate::telemetry::external_call("anthropic", "messages");
+        let span = crate::telemetry::external_call(SERVICE.label, "messages");
         self.call_tool_traced(body).instrument(span).await
     }
 

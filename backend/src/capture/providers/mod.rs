@@ -137,26 +137,29 @@ pub fn http_client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
         .build()?)
 }
 
-/// How a provider's HTTP failure is treated: 408, 409, 429, 5xx and 529 (overloaded) are
-/// worth another try (after `retry-after` when sent); any other status is not.
-/// The provider a service's display name stands for, as metrics label it.
-pub fn provider_label(service: &str) -> &'static str {
-    if service.contains("Deepgram") {
-        "deepgram"
-    } else if service.contains("Claude") {
-        "anthropic"
-    } else {
-        "other"
+/// A provider as a person reads it in an error (`Speech-to-text (Deepgram)`, its
+/// `Display`) and as metrics and traces label it (`deepgram`).
+#[derive(Debug, Clone, Copy)]
+pub struct Service {
+    pub name: &'static str,
+    pub label: &'static str,
+}
+
+impl std::fmt::Display for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
     }
 }
 
 /// Counts an answered call to `service` in the metrics.
-pub fn answered(service: &str) {
-    crate::platform::metrics::metrics().call(provider_label(service), "ok");
+pub fn answered(service: Service) {
+    crate::platform::metrics::metrics().call(service.label, "ok");
 }
 
-pub fn classify(service: &str, status: reqwest::StatusCode, retry_after: Option<Duration>, message: &str) -> CallError {
-    crate::platform::metrics::metrics().call(provider_label(service), "refused");
+/// How a provider's HTTP failure is treated: 408, 409, 429, 5xx and 529 (overloaded) are
+/// worth another try (after `retry-after` when sent); any other status is not.
+pub fn classify(service: Service, status: reqwest::StatusCode, retry_after: Option<Duration>, message: &str) -> CallError {
+    crate::platform::metrics::metrics().call(service.label, "refused");
     let code = status.as_u16();
     let said = if message.is_empty() { String::new() } else { format!(": {message}") };
     match code {
@@ -178,8 +181,8 @@ pub fn classify(service: &str, status: reqwest::StatusCode, retry_after: Option<
 }
 
 /// A transport failure: timeouts and broken connections are worth another try.
-pub fn transport(service: &str, error: &reqwest::Error) -> CallError {
-    crate::platform::metrics::metrics().call(provider_label(service), "unreachable");
+pub fn transport(service: Service, error: &reqwest::Error) -> CallError {
+    crate::platform::metrics::metrics().call(service.label, "unreachable");
     let reason = if error.is_timeout() {
         format!("{service} did not answer in time")
     } else {

@@ -1,25 +1,14 @@
-//! Counts every request by route template, method and status, times it, and keeps the
-//! number in flight ([`crate::platform::metrics`]).
+//! What a request adds to the metrics ([`crate::platform::metrics`]), recorded by
+//! [`super::request_context`], which already knows the route, the status and the time.
 
-use std::time::Instant;
-
-use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::Response;
 
 use crate::platform::metrics::metrics;
 
-pub async fn record_metrics(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    // Templates, never raw paths (ids would make a series each); methods outside the
-    // standard ones are one label, for the same reason.
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str)
-        .to_string();
-    let method: &'static str = match *request.method() {
+/// The method as a label: the standard ones by name, any other as one label (each would
+/// otherwise make a series).
+pub fn method_label(method: &Method) -> &'static str {
+    match *method {
         Method::GET => "GET",
         Method::POST => "POST",
         Method::PUT => "PUT",
@@ -28,18 +17,14 @@ pub async fn record_metrics(request: Request, next: Next) -> Response {
         Method::HEAD => "HEAD",
         Method::OPTIONS => "OPTIONS",
         _ => "other",
-    };
-    let _in_flight = InFlight::enter();
-    let response = next.run(request).await;
-    metrics().request(route, method, response.status().as_u16(), started.elapsed());
-    response
+    }
 }
 
 /// One request in flight, for as long as it is answered (or until the client leaves).
-struct InFlight;
+pub struct InFlight;
 
 impl InFlight {
-    fn enter() -> Self {
+    pub fn enter() -> Self {
         metrics().in_flight.inc();
         Self
     }

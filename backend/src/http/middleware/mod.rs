@@ -9,7 +9,6 @@ mod timeout;
 
 pub use client_ip::{ClientIp, TrustedProxies};
 pub use linger::linger;
-pub use metrics::record_metrics;
 pub use request_context::{RequestId, request_context};
 pub use security_headers::security_headers;
 pub use timeout::timeout;

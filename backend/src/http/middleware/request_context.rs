@@ -9,8 +9,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
 
+use super::metrics::{InFlight, method_label};
 use super::{ClientIp, TrustedProxies};
 use crate::http::extract::UserSlot;
+use crate::platform::metrics::metrics;
 use crate::telemetry;
 
 /// The id that ties a request's log lines together; echoed as `X-Request-Id`.
@@ -20,8 +22,9 @@ pub struct RequestId(pub String);
 const HEADER: &str = "x-request-id";
 
 /// Gives each request its id (the caller's `X-Request-Id` when it is sane, else a new
-/// one), its client address, a slot for the user id, and writes one log line when the
-/// response is ready: method, matched route, status, latency, request id, user id.
+/// one), its client address, a slot for the user id, its span, and when the response is
+/// ready counts it in the metrics and writes one log line: method, matched route,
+/// status, latency, request id, user id.
 pub async fn request_context(
     State(proxies): State<TrustedProxies>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -50,12 +53,17 @@ pub async fn request_context(
     extensions.insert(user.clone());
 
     let span = telemetry::request(&request_id, method.as_str(), &route, request.headers());
+    let in_flight = InFlight::enter();
     let mut response = next.run(request).instrument(span.clone()).await;
+    drop(in_flight);
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(HEADER, value);
     }
     let status = response.status();
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let took = started.elapsed();
+    // Templates, never raw paths: ids would make a series each.
+    metrics().request(route.clone(), method_label(&method), status.as_u16(), took);
+    let latency_ms = took.as_secs_f64() * 1000.0;
     let user_id = user.get().unwrap_or("");
     telemetry::request_answered(&span, status.as_u16(), user_id);
     if status.is_server_error() {
